@@ -1,0 +1,29 @@
+# `make demo` and `make test` do all set-up: create .venv when missing and install the project into it.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_OUT ?= out/quickstart
+
+.PHONY: demo test install clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; the bpy 4.2 wheel needs Python 3.11 (set PYTHON=...)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pipeline.doctor
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/pipeline render configs/quickstart.yaml --out $(DEMO_OUT) --overwrite
+	$(VENV)/bin/pipeline contact-sheet $(DEMO_OUT) --out $(DEMO_OUT)/contact_sheet.png
+	$(VENV)/bin/pipeline summary $(DEMO_OUT)
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis
