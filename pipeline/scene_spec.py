@@ -115,6 +115,7 @@ class SceneSpec:
     world: World
     cameras: tuple[Camera, ...]
     extra: dict = field(default_factory=dict)  # generator-specific facts (e.g. analytic primitives)
+    background_class: str = "sky"  # class of pixels whose ray hits nothing (depth +inf, instance 0)
 
     def class_names(self) -> list[str]:
         return sorted({o.class_name for o in self.objects})
