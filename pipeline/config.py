@@ -1,0 +1,144 @@
+"""Job configuration: one YAML file, validated in full before anything renders.
+
+Unknown keys and bad values are rejected with a :class:`ConfigError` whose message names the field
+(``scenes[1].params.views: ...``), so a typo never silently falls back to a default on a cluster.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pipeline.render.settings import RenderSettings
+
+TASKS = ("depth", "normals", "semantic", "instance", "referring")
+
+
+class ConfigError(ValueError):
+    """A job config that cannot be used; the message names the file and the offending field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SceneSource(_Strict):
+    """``count`` scenes of one procedural family, with that family's own parameters."""
+
+    family: str
+    count: int = Field(ge=1)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    def parsed_params(self):
+        from scenes import get_family
+
+        return get_family(self.family).params_model.model_validate(self.params)
+
+
+class ShardSettings(_Strict):
+    """Caps per shard; a shard closes at whichever comes first."""
+
+    max_samples: int = Field(default=1000, ge=1)
+    max_bytes: int = Field(default=2_000_000_000, ge=1_000_000)
+    input_format: Literal["png", "jpg"] = "png"
+    jpeg_quality: int = Field(default=95, ge=50, le=100)
+
+
+class ValidityRules(_Strict):
+    """Views failing these are rejected (counted, not written)."""
+
+    min_nearest_depth: float = Field(default=0.3, ge=0)
+    min_classes: int = Field(default=2, ge=1)
+    min_non_sky_fraction: float = Field(default=0.1, ge=0, le=1)
+
+
+class RaySettings(_Strict):
+    """Where and how wide to run. ``address: null`` starts a local Ray instance on the fly."""
+
+    address: str | None = None
+    num_workers: int = Field(default=2, ge=1)
+    cpus_per_worker: float = Field(default=1, gt=0)
+    gpus_per_worker: float = Field(default=0, ge=0)
+    scenes_per_unit: int = Field(default=4, ge=1)
+    max_unit_retries: int = Field(default=3, ge=0)
+
+
+class JobConfig(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    seed: int = Field(default=0, ge=0)
+    scenes: list[SceneSource] = Field(min_length=1)
+    tasks: list[Literal["depth", "normals", "semantic", "instance", "referring"]] = Field(
+        default_factory=lambda: list(TASKS), min_length=1)
+    render: RenderSettings = Field(default_factory=RenderSettings)
+    shards: ShardSettings = Field(default_factory=ShardSettings)
+    validity: ValidityRules = Field(default_factory=ValidityRules)
+    ray: RaySettings = Field(default_factory=RaySettings)
+
+    @field_validator("tasks")
+    @classmethod
+    def _unique_tasks(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("tasks must not repeat")
+        return v
+
+    def total_scenes(self) -> int:
+        return sum(s.count for s in self.scenes)
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "<root>"
+
+
+def parse_config(raw: Any, source: str = "<config>") -> JobConfig:
+    """Validate a decoded config mapping; errors name ``source`` and every bad field."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: top level must be a mapping, got {type(raw).__name__}")
+    errors: list[str] = []
+    try:
+        cfg = JobConfig.model_validate(raw)
+    except ValidationError as exc:
+        errors += [f"{_field_path(e['loc'])}: {e['msg']}" for e in exc.errors()]
+        cfg = None
+    for i, scene in enumerate(raw.get("scenes") or []):
+        if isinstance(scene, dict) and isinstance(scene.get("family"), str):
+            errors += _family_param_errors(i, scene["family"], scene.get("params") or {})
+    if errors:
+        raise ConfigError("\n".join([f"{source}: invalid config"] + [f"  {e}" for e in errors]))
+    return cfg
+
+
+def _family_param_errors(index: int, family: str, params: Any) -> list[str]:
+    """Validate one scene source's params against its family's own model."""
+    from scenes import get_family
+
+    where = f"scenes[{index}]"
+    try:
+        model = get_family(family).params_model
+    except KeyError as exc:
+        return [f"{where}.family: {exc.args[0]}"]
+    try:
+        model.model_validate(params)
+    except ValidationError as exc:
+        return [f"{where}.params.{_field_path(e['loc'])}: {e['msg']}" for e in exc.errors()]
+    return []
+
+
+def load_config(path: str | Path) -> JobConfig:
+    """Read and validate a YAML job config."""
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"{p}: config file not found")
+    try:
+        raw = yaml.safe_load(p.read_text())
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{p}: not valid YAML: {exc}") from None
+    return parse_config(raw, str(p))

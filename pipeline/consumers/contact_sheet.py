@@ -1,0 +1,56 @@
+"""A contact sheet PNG: per row, one view's input | depth target | normals target | segmentation target."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from pipeline.shards import layout
+from pipeline.shards.index import read_table
+from pipeline.shards.storage import Output
+from pipeline.shards.tar_reader import read_members
+
+COLUMNS = ("input", "depth", "normals", "semantic")
+
+
+def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int = 192) -> int:
+    """Write the sheet for up to ``max_rows`` views; returns the number of rows drawn."""
+    output = Output(dataset_uri)
+    if not output.exists(layout.MANIFEST):
+        raise FileNotFoundError(f"{dataset_uri}: no manifest.json; not a finished dataset")
+    rows = read_table(output, layout.PAIRS_INDEX).select(["key", "shard", "view_key", "task"]).to_pylist()
+    by_view: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    for r in rows:
+        if r["task"] in COLUMNS[1:]:
+            by_view[r["view_key"]].setdefault(r["task"], (r["shard"], r["key"]))
+    views = [v for v in sorted(by_view) if len(by_view[v]) == 3][:max_rows]
+    wanted = defaultdict(set)
+    for v in views:
+        for shard, key in by_view[v].values():
+            wanted[shard].add(key)
+    samples = {}
+    for shard, keys in wanted.items():
+        samples.update(read_members(output, shard, keys))
+    label_h = 16
+    sheet = Image.new("RGB", (cell * len(COLUMNS), label_h + cell * max(len(views), 1)), "white")
+    draw = ImageDraw.Draw(sheet)
+    for c, name in enumerate(COLUMNS):
+        draw.text((c * cell + 4, 2), name, fill="black")
+    for r, v in enumerate(views):
+        depth_key = by_view[v]["depth"][1]
+        tiles = [samples[depth_key].get("input.png") or samples[depth_key].get("input.jpg")]
+        tiles += [samples[by_view[v][t][1]]["target.png"] for t in COLUMNS[1:]]
+        for c, data in enumerate(tiles):
+            img = Image.open(io.BytesIO(data)).convert("RGB")
+            img.thumbnail((cell, cell))
+            sheet.paste(img, (c * cell, label_h + r * cell))
+    with open(out_png, "wb") as f:
+        sheet.save(f, format="PNG")
+    return len(views)
+
+
+def sheet_array(path: str) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("RGB"))

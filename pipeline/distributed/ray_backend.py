@@ -1,0 +1,102 @@
+"""The Ray boundary: long-lived render actors and the loop that keeps them busy with work units.
+
+Each actor builds Blender once (in its constructor) and then renders many units. An actor that dies
+(SIGKILL, node loss) is restarted by Ray; its unit is handed out again, and because a unit's shard
+names are fixed and its done-record is written last, a redone unit never duplicates samples.
+Nothing outside this module imports ray.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable
+
+import ray
+from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
+
+from pipeline.config import JobConfig
+from pipeline.plan import WorkUnit
+
+log = logging.getLogger(__name__)
+
+
+class UnitFailed(RuntimeError):
+    """A work unit failed more often than ``ray.max_unit_retries`` allows."""
+
+
+@ray.remote
+class RenderActor:
+    """One render worker process: Blender built once, then unit after unit."""
+
+    def __init__(self, config_dump: dict, out_uri: str, fingerprint: str, threads: int):
+        from pipeline.render.worker import RenderWorker
+
+        self.config = JobConfig.model_validate(config_dump)
+        settings = self.config.render
+        if settings.threads == 0:
+            settings = settings.model_copy(update={"threads": threads})
+        self.worker = RenderWorker(settings)
+        self.out_uri, self.fingerprint = out_uri, fingerprint
+
+    def run(self, unit: WorkUnit) -> dict:
+        from pipeline.unit_runner import run_unit
+
+        return run_unit(unit, self.config, self.worker, self.out_uri, self.fingerprint)
+
+    def pid(self) -> int:
+        return os.getpid()
+
+
+def connect(address: str | None) -> None:
+    """Join the cluster at ``address`` ("auto" inside ``ray submit``), or start a local instance."""
+    if ray.is_initialized():
+        return
+    if address:
+        ray.init(address=address, log_to_driver=True)
+    else:
+        ray.init(include_dashboard=False, log_to_driver=True, configure_logging=False)
+
+
+def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, fingerprint: str,
+              on_done: Callable[[dict], None], on_retry: Callable[[WorkUnit, str], None]) -> None:
+    """Run ``units`` on ``config.ray.num_workers`` actors; calls ``on_done(record)`` per committed unit."""
+    rs = config.ray
+    pending = list(units)
+    if not pending:
+        return
+    n_actors = min(rs.num_workers, len(pending))
+    threads = max(1, int(rs.cpus_per_worker))
+    actors = [
+        RenderActor.options(num_cpus=rs.cpus_per_worker, num_gpus=rs.gpus_per_worker, max_restarts=-1)
+        .remote(config.model_dump(mode="json"), out_uri, fingerprint, threads)
+        for _ in range(n_actors)
+    ]
+    attempts: dict[str, int] = {}
+    in_flight: dict = {}
+
+    def submit(actor, unit: WorkUnit) -> None:
+        in_flight[actor.run.remote(unit)] = (actor, unit)
+
+    for actor in actors:
+        if pending:
+            submit(actor, pending.pop(0))
+    while in_flight:
+        ready, _ = ray.wait(list(in_flight), num_returns=1)
+        ref = ready[0]
+        actor, unit = in_flight.pop(ref)
+        try:
+            on_done(ray.get(ref))
+        except (RayActorError, ActorDiedError, ActorUnavailableError, ray.exceptions.RayTaskError) as exc:
+            attempts[unit.unit_id] = attempts.get(unit.unit_id, 0) + 1
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            if attempts[unit.unit_id] > rs.max_unit_retries:
+                raise UnitFailed(f"work unit {unit.unit_id} failed {attempts[unit.unit_id]} times; "
+                                 f"last error: {exc}") from None
+            on_retry(unit, reason)
+            log.warning("unit %s failed (%s); retrying", unit.unit_id, reason)
+            pending.insert(0, unit)
+            time.sleep(0.5)
+        if pending:
+            submit(actor, pending.pop(0))

@@ -1,0 +1,39 @@
+"""Install check run by ``make``: every runtime dependency imports and Blender starts in-process.
+
+Fails at set-up time, with the missing piece named, rather than hours later inside a render actor.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+MODULES = ["bpy", "numpy", "ray", "webdataset", "pyarrow", "fsspec", "OpenEXR", "PIL", "pydantic", "yaml",
+           "cv2", "tqdm"]
+
+
+def main() -> int:
+    missing = []
+    for name in MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # any import failure is a broken install
+            missing.append(f"{name} ({type(exc).__name__}: {exc})")
+    if missing:
+        print("install check failed, cannot import: " + "; ".join(missing), file=sys.stderr)
+        return 1
+    if sys.version_info[:2] != (3, 11):
+        print(f"install check failed: Python 3.11 required (bpy 4.2), running {sys.version.split()[0]}",
+              file=sys.stderr)
+        return 1
+    from pipeline.render.blender_boot import init_blender
+
+    bproc = init_blender()
+    import bpy
+
+    print(f"install ok: Blender {bpy.app.version_string} in-process, BlenderProc {bproc.__version__ if hasattr(bproc, '__version__') else '2.8'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

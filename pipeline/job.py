@@ -1,0 +1,121 @@
+"""The render job driver: plan units, skip the committed ones, run the rest, finish the dataset.
+
+Re-running the same command on the same output resumes: units with a done-record are skipped, and the
+manifest is written only once every planned unit has committed, so every planned sample ends up in
+the dataset exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+import time
+from collections import Counter
+
+from tqdm import tqdm
+
+from pipeline.config import JobConfig
+from pipeline.plan import config_fingerprint, plan_units
+from pipeline.shards import layout
+from pipeline.shards.manifest import finalize
+from pipeline.shards.storage import Output
+
+log = logging.getLogger(__name__)
+
+
+class OutputConflict(RuntimeError):
+    """The output location holds something this job must not touch or mix with."""
+
+
+def prepare_output(output: Output, config: JobConfig, fingerprint: str, overwrite: bool) -> None:
+    """Make sure ``output`` is empty, or holds this very job (resume), or may be cleared."""
+    existing = output.list("")
+    if existing and overwrite:
+        if layout.JOB not in existing and layout.MANIFEST not in existing:
+            raise OutputConflict(f"{output.uri}: --overwrite refused: the folder is not empty and holds no "
+                                 f"dataset of this pipeline ({', '.join(existing[:5])} ...)")
+        output.fs.rm(output.root, recursive=True)
+        existing = []
+    if existing:
+        if layout.JOB not in existing:
+            raise OutputConflict(f"{output.uri}: output folder is not empty and holds no job of this pipeline")
+        previous = output.read_json(layout.JOB)
+        if previous.get("fingerprint") != fingerprint:
+            raise OutputConflict(f"{output.uri}: holds a different job (config fingerprint "
+                                 f"{previous.get('fingerprint')} != {fingerprint}); use another --out or --overwrite")
+        return
+    output.makedirs("")
+    with tempfile.TemporaryDirectory() as scratch:
+        output.publish_json({"fingerprint": fingerprint, "config": config.model_dump(mode="json")},
+                            layout.JOB, scratch)
+
+
+def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address: str | None = None,
+               progress: bool = True) -> dict:
+    """Run (or resume) the job described by ``config`` into ``out_uri``; returns the manifest."""
+    from pipeline.distributed import ray_backend
+
+    output = Output(out_uri)
+    fingerprint = config_fingerprint(config)
+    prepare_output(output, config, fingerprint, overwrite)
+    units = plan_units(config)
+    done_ids = {u.unit_id for u in units if output.exists(layout.done_record(u.unit_id))}
+    pending = [u for u in units if u.unit_id not in done_ids]
+    log.info("%d units planned, %d already committed, %d to run", len(units), len(done_ids), len(pending))
+
+    stats: Counter = Counter()
+    retries: Counter = Counter()
+    t0 = time.perf_counter()
+    bar = tqdm(total=len(units), initial=len(done_ids), unit="unit", disable=not progress, desc="render")
+
+    def on_done(record: dict) -> None:
+        stats["views"] += record["views"]
+        stats["pairs"] += record["pairs"]
+        stats["rejected"] += len(record["rejected"])
+        stats["unit_wall_s"] += record["wall_s"]
+        elapsed = time.perf_counter() - t0
+        bar.set_postfix(views=stats["views"], views_per_s=f"{stats['views'] / max(elapsed, 1e-9):.2f}",
+                        retries=sum(retries.values()))
+        bar.update(1)
+
+    def on_retry(unit, reason: str) -> None:
+        retries[unit.unit_id] += 1
+        bar.write(f"retrying {unit.unit_id}: {reason}")
+
+    address = address if address is not None else config.ray.address
+    ray_backend.connect(address)
+    try:
+        ray_backend.run_units(config, pending, out_uri, fingerprint, on_done, on_retry)
+    finally:
+        bar.close()
+    wall = time.perf_counter() - t0
+    run_stats = {
+        "wall_s": round(wall, 2), "units_run": len(pending), "units_resumed": len(done_ids),
+        "retries": dict(retries), "views_this_run": stats["views"], "pairs_this_run": stats["pairs"],
+        "rejected_this_run": stats["rejected"],
+        "core_s_per_view": round(stats["unit_wall_s"] * config.ray.cpus_per_worker / max(stats["views"], 1), 3),
+    }
+    scratch = tempfile.mkdtemp(prefix="finalize-")
+    try:
+        manifest = finalize(output, config.model_dump(mode="json"), fingerprint,
+                            [u.unit_id for u in units], scratch, run_stats)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return manifest
+
+
+def summary_text(manifest: dict, out_uri: str) -> str:
+    c = manifest["counts"]
+    lines = [
+        f"dataset {manifest['name']} at {out_uri}",
+        f"  scenes {c['scenes']}, views {c['views']} (rejected {c['rejected_views']}), pairs {c['pairs']}",
+        "  pairs per task: " + json.dumps(c["pairs_per_task"]),
+        f"  shards: {len(manifest['series']['views'])} views, {len(manifest['series']['pairs'])} pairs",
+    ]
+    run = manifest.get("run") or {}
+    if run:
+        lines.append(f"  wall {run.get('wall_s')} s, core-seconds per view {run.get('core_s_per_view')}, "
+                     f"retries {sum(run.get('retries', {}).values())}")
+    return "\n".join(lines)

@@ -1,0 +1,15 @@
+"""Where things live inside a dataset root (relative paths, the same on every filesystem)."""
+
+MANIFEST = "manifest.json"
+JOB = "job.json"
+PAIRS_INDEX = "index/pairs.parquet"
+VIEWS_INDEX = "index/views.parquet"
+UNITS_DIR = "_units"
+
+
+def done_record(unit_id: str) -> str:
+    return f"{UNITS_DIR}/{unit_id}.done.json"
+
+
+def unit_index(unit_id: str, series: str) -> str:
+    return f"{UNITS_DIR}/{unit_id}.{series}.parquet"

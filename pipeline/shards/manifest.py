@@ -1,0 +1,63 @@
+"""Finishing a dataset: merge the per-unit Parquet parts and write ``manifest.json`` last.
+
+The manifest is the dataset card: config, code version, counts and the sha256 of every shard. Its
+presence means the dataset is complete; tools refuse a root without one.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections import Counter
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.shards import layout
+from pipeline.shards.index import SCHEMAS, read_table
+from pipeline.shards.storage import Output
+from pipeline.version import code_version
+
+
+def _merge_index(output: Output, unit_ids: list[str], series: str, scratch_dir) -> int:
+    tables = [read_table(output, layout.unit_index(u, series)) for u in unit_ids]
+    table = pa.concat_tables(tables) if tables else SCHEMAS[series].empty_table()
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    output.publish_bytes(buf.getvalue(), layout.PAIRS_INDEX if series == "pairs" else layout.VIEWS_INDEX,
+                         scratch_dir)
+    return table.num_rows
+
+
+def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list[str], scratch_dir,
+             run_stats: dict | None = None) -> dict:
+    """Merge indexes and publish the manifest from the done-records of ``unit_ids`` (all must exist)."""
+    records = [output.read_json(layout.done_record(u)) for u in unit_ids]
+    n_pairs = _merge_index(output, unit_ids, "pairs", scratch_dir)
+    n_views = _merge_index(output, unit_ids, "views", scratch_dir)
+    per_task: Counter = Counter()
+    for r in records:
+        per_task.update(r["pairs_per_task"])
+    shards = [{k: s[k] for k in ("name", "count", "bytes", "sha256")} for r in records for s in r["shards"]]
+    from pipeline.codecs import CODEC_VERSION
+
+    manifest = {
+        "format": "vision-banana-synth/1",
+        "name": config_dump["name"], "created_unix": int(time.time()),
+        "code_version": code_version(), "codec_version": CODEC_VERSION,
+        "config": config_dump, "config_fingerprint": fingerprint,
+        "counts": {
+            "units": len(records), "scenes": sum(len(r["scenes"]) for r in records),
+            "views": n_views, "pairs": n_pairs, "pairs_per_task": dict(sorted(per_task.items())),
+            "rejected_views": sum(len(r["rejected"]) for r in records),
+        },
+        "rejected": [x for r in records for x in r["rejected"]],
+        "series": {
+            "views": [s for s in shards if s["name"].startswith("views/")],
+            "pairs": [s for s in shards if s["name"].startswith("pairs/")],
+        },
+        "index": {"pairs": layout.PAIRS_INDEX, "views": layout.VIEWS_INDEX},
+        "run": run_stats or {},
+    }
+    output.publish_json(manifest, layout.MANIFEST, scratch_dir)
+    return manifest

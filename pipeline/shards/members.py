@@ -1,0 +1,91 @@
+"""Encode one view or one training pair as WebDataset members (extension -> bytes).
+
+Formats: 8-bit RGB PNG (or JPEG for pair inputs), 16-bit grayscale PNG for ids, float32 EXR for
+depth and normals, UTF-8 text and JSON. Never pickle: webdataset's default decoders would unpickle.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import OpenEXR
+from PIL import Image
+
+_EXR_HEADER = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+
+
+def png_bytes(array: np.ndarray, compress_level: int = 3) -> bytes:
+    """Lossless PNG: uint8 HxWx3 (RGB) or uint16 HxW (16-bit grayscale)."""
+    if array.dtype == np.uint16 and array.ndim == 2:
+        img = Image.frombytes("I;16", (array.shape[1], array.shape[0]),
+                              np.ascontiguousarray(array, dtype="<u2").tobytes())
+    elif array.dtype == np.uint8 and array.ndim == 3 and array.shape[2] == 3:
+        img = Image.fromarray(array, mode="RGB")
+    else:
+        raise ValueError(f"png_bytes: expected uint8 HxWx3 or uint16 HxW, got {array.dtype} {array.shape}")
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=compress_level)
+    return buf.getvalue()
+
+
+def jpg_bytes(array: np.ndarray, quality: int) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(array, mode="RGB").save(buf, format="JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def exr_bytes(array: np.ndarray) -> bytes:
+    """float32 EXR: HxW as channel ``Z``, HxWx3 as channels ``R``, ``G``, ``B`` (+inf survives)."""
+    a = np.ascontiguousarray(array, dtype=np.float32)
+    channels = {"Z": a} if a.ndim == 2 else {"RGB": a}
+    buf = io.BytesIO()
+    OpenEXR.File(_EXR_HEADER, channels).write(buf)
+    return buf.getvalue()
+
+
+def read_exr(data: bytes) -> np.ndarray:
+    """Inverse of :func:`exr_bytes`."""
+    ch = OpenEXR.File(io.BytesIO(data)).channels()
+    if "Z" in ch:
+        return ch["Z"].pixels
+    if "RGB" in ch:
+        return ch["RGB"].pixels
+    return np.stack([ch[c].pixels for c in "RGB"], axis=-1)
+
+
+def read_png(data: bytes) -> np.ndarray:
+    img = Image.open(io.BytesIO(data))
+    if img.mode in ("I;16", "I;16B", "I"):
+        return np.asarray(img, dtype=np.uint16)
+    return np.asarray(img.convert("RGB"))
+
+
+def json_bytes(obj) -> bytes:
+    return json.dumps(obj, sort_keys=True, allow_nan=False, separators=(",", ":")).encode()
+
+
+def view_members(view, meta: dict) -> dict:
+    """Raw-label sample of the ``views`` series."""
+    return {
+        "__key__": view.key,
+        "rgb.png": png_bytes(view.rgb),
+        "depth.exr": exr_bytes(view.depth),
+        "normal.exr": exr_bytes(view.normals),
+        "instance.png": png_bytes(view.instance.astype(np.uint16)),
+        "semantic.png": png_bytes(view.semantic.astype(np.uint16)),
+        "json": json_bytes(meta),
+    }
+
+
+def pair_members(pair, input_format: str = "png", jpeg_quality: int = 95) -> dict:
+    """Training-pair sample of the ``pairs`` series."""
+    data = png_bytes(pair.input_rgb) if input_format == "png" else jpg_bytes(pair.input_rgb, jpeg_quality)
+    return {
+        "__key__": pair.key,
+        f"input.{input_format}": data,
+        "prompt.txt": pair.prompt.encode("utf-8"),
+        "target.png": png_bytes(pair.target),
+        "json": json_bytes(pair.meta),
+    }

@@ -1,0 +1,123 @@
+"""Run one work unit end to end: scene spec -> render -> codecs -> shards -> done-record.
+
+This is the whole per-unit data flow, independent of how units are scheduled: the Ray actors call
+:func:`run_unit`, and so can a plain loop. A unit commits by publishing its shards and Parquet parts
+first and its small done-record last; a unit without a done-record is simply redone.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict
+
+import numpy as np
+
+from pipeline.codecs import make_pairs
+from pipeline.config import JobConfig
+from pipeline.plan import WorkUnit, view_seed
+from pipeline.render.view import RenderedView
+from pipeline.scene_graph import build_scene_graph
+from pipeline.scene_spec import SceneSpec
+from pipeline.shards import layout
+from pipeline.shards.index import pair_row, view_row, write_rows
+from pipeline.shards.members import pair_members, view_members
+from pipeline.shards.storage import Output
+from pipeline.shards.writer import ShardSeries
+from pipeline.taxonomy import class_id
+from scenes import get_family
+from scenes.validity import check_view
+
+
+def label_background(view: RenderedView, spec: SceneSpec) -> None:
+    """Give pixels whose ray hit nothing the scene's background class, so every pixel has a class."""
+    miss = ~np.isfinite(view.depth)
+    if miss.any():
+        bg = class_id(spec.background_class)
+        view.semantic[miss] = bg
+        view.class_table[bg] = spec.background_class
+
+
+def view_meta(view: RenderedView, spec: SceneSpec, graph: dict, seed: int) -> dict:
+    """The views series' json member: camera, scene graph and provenance."""
+    return {
+        "key": view.key, "scene_id": spec.scene_id, "family": spec.family, "kind": spec.kind,
+        "scene_seed": spec.seed, "view_index": view.view_index, "view_seed": seed,
+        "intrinsics": view.intrinsics, "cam2world": np.asarray(view.cam2world).tolist(),
+        "class_table": {str(k): v for k, v in sorted(view.class_table.items())},
+        "instance_classes": {str(k): v for k, v in sorted(view.instance_classes.items())},
+        "scene_graph": graph, "timings": view.timings, "extra": spec.extra,
+        "depth_units": "metres, planar z, +inf = no hit", "normal_frame": "camera: +x right, +y up, +z to viewer",
+    }
+
+
+def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerprint: str) -> dict:
+    """Render, encode and shard every scene of ``unit``; returns the committed done-record."""
+    t_start = time.perf_counter()
+    output = Output(out_uri)
+    scratch = tempfile.mkdtemp(prefix=f"unit-{unit.unit_id}-")
+    caps = dict(max_samples=config.shards.max_samples, max_bytes=config.shards.max_bytes, scratch_dir=scratch)
+    views_series = ShardSeries(output, "views", unit.unit_id, **caps)
+    pairs_series = ShardSeries(output, "pairs", unit.unit_id, **caps)
+    view_rows, pair_rows, rejected = [], [], []
+    pairs_per_task: Counter = Counter()
+    timings: Counter = Counter()
+    try:
+        for task in unit.scenes:
+            family = get_family(task.family)
+            t0 = time.perf_counter()
+            spec = family.generate(family.params_model.model_validate(task.params), task.seed, task.scene_id)
+            timings["scene_generate"] += time.perf_counter() - t0
+            for view in renderer.render_scene(spec):
+                for step, secs in view.timings.items():
+                    timings[step] += secs
+                label_background(view, spec)
+                reason = check_view(view.depth, view.semantic, config.validity, sky_id=class_id("sky"))
+                if reason:
+                    rejected.append({"key": view.key, "reason": reason})
+                    continue
+                seed = view_seed(task.seed, view.view_index)
+                t0 = time.perf_counter()
+                graph = build_scene_graph(spec, view)
+                pairs = make_pairs(view, graph, seed, config.tasks)
+                timings["codec"] += time.perf_counter() - t0
+                t0 = time.perf_counter()
+                vshard = views_series.write(view_members(view, view_meta(view, spec, graph, seed)))
+                view_rows.append(view_row(view, spec, vshard))
+                for pair in pairs:
+                    pshard = pairs_series.write(pair_members(pair, config.shards.input_format,
+                                                             config.shards.jpeg_quality))
+                    pair_rows.append(pair_row(pair, spec, view, pshard))
+                    pairs_per_task[pair.task] += 1
+                timings["write"] += time.perf_counter() - t0
+        shards = views_series.close() + pairs_series.close()
+        write_rows(output, layout.unit_index(unit.unit_id, "views"), view_rows, scratch)
+        write_rows(output, layout.unit_index(unit.unit_id, "pairs"), pair_rows, scratch)
+        record = {
+            "unit_id": unit.unit_id, "fingerprint": fingerprint,
+            "scenes": [t.scene_id for t in unit.scenes],
+            "views": len(view_rows), "pairs": len(pair_rows), "pairs_per_task": dict(pairs_per_task),
+            "rejected": rejected, "shards": [asdict(s) for s in shards],
+            "timings": {k: round(v, 4) for k, v in timings.items()},
+            "wall_s": round(time.perf_counter() - t_start, 3),
+        }
+        _remove_stale_shards(output, unit.unit_id, {s.name for s in shards})
+        output.publish_json(record, layout.done_record(unit.unit_id), scratch)
+        return record
+    except BaseException:
+        views_series.abort()
+        pairs_series.abort()
+        raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _remove_stale_shards(output: Output, unit_id: str, keep: set[str]) -> None:
+    """Drop shards an earlier, failed attempt of this unit published beyond this attempt's count."""
+    for series in ("views", "pairs"):
+        for name in output.list(series):
+            rel = f"{series}/{name}"
+            if name.startswith(f"{series}-{unit_id}-") and rel not in keep:
+                output.remove(rel)
