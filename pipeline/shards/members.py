@@ -41,7 +41,7 @@ def exr_bytes(array: np.ndarray) -> bytes:
     a = np.ascontiguousarray(array, dtype=np.float32)
     channels = {"Z": a} if a.ndim == 2 else {"RGB": a}
     buf = io.BytesIO()
-    OpenEXR.File(_EXR_HEADER, channels).write(buf)
+    OpenEXR.File(dict(_EXR_HEADER), channels).write(buf)  # File() fills in the dict it is given
     return buf.getvalue()
 
 
