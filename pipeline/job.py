@@ -64,6 +64,8 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     done_ids = {u.unit_id for u in units if output.exists(layout.done_record(u.unit_id))}
     pending = [u for u in units if u.unit_id not in done_ids]
     log.info("%d units planned, %d already committed, %d to run", len(units), len(done_ids), len(pending))
+    if not pending and output.exists(layout.MANIFEST):
+        return output.read_json(layout.MANIFEST)
 
     stats: Counter = Counter()
     retries: Counter = Counter()
@@ -84,10 +86,10 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
         retries[unit.unit_id] += 1
         bar.write(f"retrying {unit.unit_id}: {reason}")
 
-    address = address if address is not None else config.ray.address
-    ray_backend.connect(address)
     try:
-        ray_backend.run_units(config, pending, out_uri, fingerprint, on_done, on_retry)
+        if pending:
+            ray_backend.connect(address if address is not None else config.ray.address)
+            ray_backend.run_units(config, pending, out_uri, fingerprint, on_done, on_retry)
     finally:
         bar.close()
     wall = time.perf_counter() - t0
