@@ -1,0 +1,28 @@
+"""Task codecs: labels -> (target RGB, prompt, metadata) and any RGB image -> labels, in pure numpy.
+
+Nothing here imports Blender or Ray. See SPEC.md ("Task codecs") for the formulas.
+"""
+
+from pipeline.codecs.dense import decode_depth_task, decode_normals_task, encode_depth_task, encode_normals_task
+from pipeline.codecs.depth import decode_depth, encode_depth
+from pipeline.codecs.normals import decode_normals, encode_normals
+from pipeline.codecs.pairs import Pair, make_pairs
+from pipeline.codecs.semantic import decode_semantic, encode_semantic, parse_semantic_prompt
+from pipeline.codecs.version import CODEC_VERSION
+
+__all__ = [
+    "CODEC_VERSION",
+    "Pair",
+    "decode_depth",
+    "decode_depth_task",
+    "decode_normals",
+    "decode_normals_task",
+    "decode_semantic",
+    "encode_depth",
+    "encode_depth_task",
+    "encode_normals",
+    "encode_normals_task",
+    "encode_semantic",
+    "make_pairs",
+    "parse_semantic_prompt",
+]

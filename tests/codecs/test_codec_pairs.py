@@ -1,0 +1,55 @@
+"""make_pairs: keys, determinism, JSON metadata with template, codec version and round-trip figures."""
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.codecs import CODEC_VERSION, Pair, make_pairs
+from pipeline.codecs.pairs import TASKS
+
+BASIC = ["depth", "normals", "semantic"]
+
+
+def test_pairs_are_deterministic_and_complete(view, graph):
+    a = make_pairs(view, graph, 42, BASIC)
+    b = make_pairs(view, graph, 42, BASIC)
+    assert [p.key for p in a] == [p.key for p in b]
+    for p, q in zip(a, b):
+        assert isinstance(p, Pair) and p.prompt == q.prompt and np.array_equal(p.target, q.target) and p.meta == q.meta
+        assert p.target.dtype == np.uint8 and p.target.shape == view.rgb.shape
+        assert p.input_rgb is view.rgb
+        assert "." not in p.key and p.key.startswith(view.key + "_" + p.task)
+        m = json.loads(json.dumps(p.meta))
+        assert m["codec_version"] == CODEC_VERSION and m["task"] == p.task and m["view_key"] == view.key
+        assert m["template_id"].startswith(p.task) and m["template_version"] >= 1
+        assert m["roundtrip"]
+
+
+def test_seed_changes_prompts(view, graph):
+    prompts = {make_pairs(view, graph, s, ["semantic"])[0].prompt for s in range(10)}
+    assert len(prompts) > 5
+
+
+def test_roundtrip_figures(view, graph):
+    pairs = {p.task: p for p in make_pairs(view, graph, 1, BASIC)}
+    rt = pairs["depth"].meta["roundtrip"]
+    assert rt["depth_max_f_err"] <= rt["depth_f_bound"] and rt["depth_max_rel_err"] < 0.003
+    assert rt["depth_inf_preserved"] and rt["depth_finite_as_inf"] == 0
+    assert pairs["normals"].meta["roundtrip"]["normal_max_angle_deg"] <= 0.39
+    assert pairs["normals"].meta["roundtrip"]["normal_valid_match"]
+    assert pairs["semantic"].meta["roundtrip"]["mask_iou_min"] == 1.0
+
+
+def test_depth_colormap_option(view, graph):
+    metas = [make_pairs(view, graph, s, ["depth"], depth_colormap_prob=1.0)[0].meta for s in range(8)]
+    assert all(m["colormap"] != "rainbow" and "far_m" in m for m in metas)
+    assert all(m["roundtrip"]["depth_max_abs_err_m"] <= (m["far_m"] - m["near_m"]) / 255 for m in metas)
+
+
+def test_bad_arguments(view, graph):
+    with pytest.raises(ValueError, match="unknown"):
+        make_pairs(view, graph, 0, ["optical_flow"])
+    with pytest.raises(ValueError, match="seed"):
+        make_pairs(view, graph, -1, ["depth"])
+    assert set(BASIC) <= set(TASKS)
