@@ -23,8 +23,9 @@ _COMMON = [
 ]
 VIEW_SCHEMA = pa.schema(_COMMON + [("n_objects", pa.int32()), ("sky_fraction", pa.float32())])
 PAIR_SCHEMA = pa.schema(_COMMON + [
-    ("task", pa.string()), ("prompt", pa.string()), ("template_id", pa.string()),
-    ("target_classes", pa.list_(pa.string())), ("roundtrip", pa.string()),
+    ("task", pa.string()), ("prompt", pa.string()), ("template_id", pa.string()), ("template_version", pa.int32()),
+    ("target_classes", pa.list_(pa.string())), ("seed", pa.int64()), ("view_seed", pa.int64()),
+    ("codec_version", pa.string()), ("roundtrip", pa.string()), ("meta", pa.string()),
 ])
 SCHEMAS = {"views": VIEW_SCHEMA, "pairs": PAIR_SCHEMA}
 
@@ -53,16 +54,30 @@ def view_row(view, spec, shard: str) -> dict:
     return row
 
 
+def target_classes(meta: dict) -> list[str]:
+    """Class names a pair's prompt names: the listed classes of a semantic mapping, the class of an
+    instance or referring pair; empty for dense tasks."""
+    names = []
+    for c in meta.get("classes") or []:
+        names.append(c["name"])
+    if isinstance(meta.get("class_name"), str):
+        names.append(meta["class_name"])
+    for obj in meta.get("objects") or []:
+        names.append(obj["descriptor"]["cls"])
+    return sorted({str(n) for n in names})
+
+
 def pair_row(pair, spec, view, shard: str) -> dict:
+    """One index row per pair: the view's facts plus the pair's task, prompt, seeds, round-trip figures
+    and its whole json member (``meta``), so tools can read a pair's codec metadata without its tar."""
     meta = pair.meta
-    target_classes = meta.get("classes") or meta.get("listed_classes") or []
-    if isinstance(target_classes, dict):
-        target_classes = list(target_classes)
     return {
         "key": pair.key, "shard": shard, **_view_facts(view, spec), "task": pair.task, "prompt": pair.prompt,
-        "template_id": str(meta.get("template_id", "")),
-        "target_classes": [str(c) for c in target_classes],
+        "template_id": str(meta.get("template_id", "")), "template_version": meta.get("template_version"),
+        "target_classes": target_classes(meta), "seed": meta.get("seed"), "view_seed": meta.get("view_seed"),
+        "codec_version": str(meta.get("codec_version", "")),
         "roundtrip": json.dumps(meta.get("roundtrip", {}), sort_keys=True),
+        "meta": json.dumps(meta, sort_keys=True, allow_nan=False, separators=(",", ":")),
     }
 
 
