@@ -17,7 +17,7 @@ from collections import Counter
 from tqdm import tqdm
 
 from pipeline.config import JobConfig
-from pipeline.plan import config_fingerprint, plan_units
+from pipeline.plan import config_fingerprint, plan_units, plan_views
 from pipeline.shards import layout
 from pipeline.shards.manifest import finalize
 from pipeline.shards.storage import Output
@@ -67,24 +67,27 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     if not pending and output.exists(layout.MANIFEST):
         return output.read_json(layout.MANIFEST)
 
+    planned_views = sum(len(plan_views(u)) for u in units)
+    done_views = sum(len(plan_views(u)) for u in units if u.unit_id in done_ids)
     stats: Counter = Counter()
     retries: Counter = Counter()
+    worker_retries: Counter = Counter()
     t0 = time.perf_counter()
-    bar = tqdm(total=len(units), initial=len(done_ids), unit="unit", disable=not progress, desc="render")
+    bar = tqdm(total=planned_views, initial=done_views, unit="view", disable=not progress, desc="render",
+               dynamic_ncols=True)
 
     def on_done(record: dict) -> None:
         stats["views"] += record["views"]
         stats["pairs"] += record["pairs"]
         stats["rejected"] += len(record["rejected"])
         stats["unit_wall_s"] += record["wall_s"]
-        elapsed = time.perf_counter() - t0
-        bar.set_postfix(views=stats["views"], views_per_s=f"{stats['views'] / max(elapsed, 1e-9):.2f}",
-                        retries=sum(retries.values()))
-        bar.update(1)
+        bar.set_postfix(pairs=stats["pairs"], rejected=stats["rejected"], retries=sum(retries.values()))
+        bar.update(record["views"] + len(record["rejected"]))
 
-    def on_retry(unit, reason: str) -> None:
+    def on_retry(unit, worker: int, reason: str) -> None:
         retries[unit.unit_id] += 1
-        bar.write(f"retrying {unit.unit_id}: {reason}")
+        worker_retries[f"worker{worker}"] += 1
+        bar.write(f"worker {worker} lost unit {unit.unit_id} ({reason}); retrying")
 
     try:
         if pending:
@@ -95,7 +98,7 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     wall = time.perf_counter() - t0
     run_stats = {
         "wall_s": round(wall, 2), "units_run": len(pending), "units_resumed": len(done_ids),
-        "retries": dict(retries), "views_this_run": stats["views"], "pairs_this_run": stats["pairs"],
+        "retries": dict(retries), "worker_retries": dict(worker_retries), "views_this_run": stats["views"], "pairs_this_run": stats["pairs"],
         "rejected_this_run": stats["rejected"],
         "core_s_per_view": round(stats["unit_wall_s"] * config.ray.cpus_per_worker / max(stats["views"], 1), 3),
     }

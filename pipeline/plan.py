@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.config import JobConfig
+from pipeline.render.view import view_key
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,8 @@ def config_fingerprint(config: JobConfig) -> str:
     """Hash of everything that decides the output bytes; a resumed job must match it."""
     relevant = config.model_dump(mode="json", exclude={"ray": {"address", "num_workers", "cpus_per_worker", "gpus_per_worker", "max_unit_retries"}})
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def plan_views(unit: WorkUnit) -> list[str]:
+    """Keys of the views ``unit`` renders (before validity rejection), from each family's ``views`` param."""
+    return [view_key(t.scene_id, v) for t in unit.scenes for v in range(int(t.params.get("views", 1)))]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Callable, Iterable
 
 import ray
@@ -60,43 +59,57 @@ def connect(address: str | None) -> None:
 
 
 def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, fingerprint: str,
-              on_done: Callable[[dict], None], on_retry: Callable[[WorkUnit, str], None]) -> None:
-    """Run ``units`` on ``config.ray.num_workers`` actors; calls ``on_done(record)`` per committed unit."""
+              on_done: Callable[[dict], None], on_retry: Callable[[WorkUnit, int, str], None]) -> None:
+    """Run ``units`` on ``config.ray.num_workers`` actors; calls ``on_done(record)`` per committed unit.
+
+    A unit whose actor dies goes back to the front of the queue and is handed to the next free actor;
+    the dead actor is only given work again once Ray has restarted it and it answers a ping, so a
+    restart that cannot be placed (its node is gone) never holds a unit hostage.
+    """
     rs = config.ray
     pending = list(units)
     if not pending:
         return
-    n_actors = min(rs.num_workers, len(pending))
     threads = max(1, int(rs.cpus_per_worker))
     actors = [
         RenderActor.options(num_cpus=rs.cpus_per_worker, num_gpus=rs.gpus_per_worker, max_restarts=-1)
         .remote(config.model_dump(mode="json"), out_uri, fingerprint, threads)
-        for _ in range(n_actors)
+        for _ in range(min(rs.num_workers, len(pending)))
     ]
     attempts: dict[str, int] = {}
-    in_flight: dict = {}
+    running: dict = {}  # ref -> (actor index, unit)
+    probing: dict = {}  # ref -> actor index
+    free = list(range(len(actors)))
 
-    def submit(actor, unit: WorkUnit) -> None:
-        in_flight[actor.run.remote(unit)] = (actor, unit)
-
-    for actor in actors:
-        if pending:
-            submit(actor, pending.pop(0))
-    while in_flight:
-        ready, _ = ray.wait(list(in_flight), num_returns=1)
+    while pending or running:
+        while pending and free:
+            i = free.pop(0)
+            unit = pending.pop(0)
+            running[actors[i].run.remote(unit)] = (i, unit)
+        ready, _ = ray.wait(list(running) + list(probing), num_returns=1)
         ref = ready[0]
-        actor, unit = in_flight.pop(ref)
+        if ref in probing:
+            i = probing.pop(ref)
+            try:
+                ray.get(ref)
+                free.append(i)
+            except (RayActorError, ActorUnavailableError):
+                probing[actors[i].pid.remote()] = i
+            continue
+        i, unit = running.pop(ref)
         try:
-            on_done(ray.get(ref))
+            record = ray.get(ref)
         except (RayActorError, ActorDiedError, ActorUnavailableError, ray.exceptions.RayTaskError) as exc:
             attempts[unit.unit_id] = attempts.get(unit.unit_id, 0) + 1
-            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            reason = f"{type(exc).__name__}: {first_line}"
             if attempts[unit.unit_id] > rs.max_unit_retries:
                 raise UnitFailed(f"work unit {unit.unit_id} failed {attempts[unit.unit_id]} times; "
                                  f"last error: {exc}") from None
-            on_retry(unit, reason)
-            log.warning("unit %s failed (%s); retrying", unit.unit_id, reason)
+            log.warning("unit %s failed on worker %d (%s); retrying", unit.unit_id, i, reason)
+            on_retry(unit, i, reason)
             pending.insert(0, unit)
-            time.sleep(0.5)
-        if pending:
-            submit(actor, pending.pop(0))
+            probing[actors[i].pid.remote()] = i
+            continue
+        free.append(i)
+        on_done(record)

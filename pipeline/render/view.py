@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+def view_key(scene_id: str, view_index: int) -> str:
+    """WebDataset key of a view (no dots)."""
+    return f"{scene_id}_v{view_index:02d}"
+
+
 @dataclass
 class RenderedView:
     """One rendered view.
@@ -36,5 +41,4 @@ class RenderedView:
 
     @property
     def key(self) -> str:
-        """WebDataset key of this view (no dots)."""
-        return f"{self.scene_id}_v{self.view_index:02d}"
+        return view_key(self.scene_id, self.view_index)
