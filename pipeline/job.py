@@ -89,10 +89,11 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
         worker_retries[f"worker{worker}"] += 1
         bar.write(f"worker {worker} lost unit {unit.unit_id} ({reason}); retrying")
 
+    overhead: dict = {}
     try:
         if pending:
             ray_backend.connect(address if address is not None else config.ray.address)
-            ray_backend.run_units(config, pending, out_uri, fingerprint, on_done, on_retry)
+            overhead = ray_backend.run_units(config, pending, out_uri, fingerprint, on_done, on_retry)
     finally:
         bar.close()
     wall = time.perf_counter() - t0
@@ -100,6 +101,8 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
         "wall_s": round(wall, 2), "units_run": len(pending), "units_resumed": len(done_ids),
         "retries": dict(retries), "worker_retries": dict(worker_retries), "views_this_run": stats["views"], "pairs_this_run": stats["pairs"],
         "rejected_this_run": stats["rejected"],
+        "driver_busy_s": round(overhead.get("driver_busy_s", 0.0), 3),
+        "dispatch_overhead_s_per_unit": round(overhead.get("dispatch_overhead_s_per_unit", 0.0), 4),
         "core_s_per_view": round(stats["unit_wall_s"] * config.ray.cpus_per_worker / max(stats["views"], 1), 3),
     }
     scratch = tempfile.mkdtemp(prefix="finalize-")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 
 import ray
@@ -59,17 +60,20 @@ def connect(address: str | None) -> None:
 
 
 def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, fingerprint: str,
-              on_done: Callable[[dict], None], on_retry: Callable[[WorkUnit, int, str], None]) -> None:
+              on_done: Callable[[dict], None], on_retry: Callable[[WorkUnit, int, str], None]) -> dict:
     """Run ``units`` on ``config.ray.num_workers`` actors; calls ``on_done(record)`` per committed unit.
 
     A unit whose actor dies goes back to the front of the queue and is handed to the next free actor;
     the dead actor is only given work again once Ray has restarted it and it answers a ping, so a
     restart that cannot be placed (its node is gone) never holds a unit hostage.
+    Returns driver-side overheads: seconds the driver itself was busy, and per committed unit the mean
+    latency beyond the unit's own wall time (scheduling, transfer, result handling).
     """
     rs = config.ray
     pending = list(units)
+    overhead = {"driver_busy_s": 0.0, "dispatch_overhead_s_per_unit": 0.0, "units": 0}
     if not pending:
-        return
+        return overhead
     threads = max(1, int(rs.cpus_per_worker))
     actors = [
         RenderActor.options(num_cpus=rs.cpus_per_worker, num_gpus=rs.gpus_per_worker, max_restarts=-1)
@@ -81,12 +85,19 @@ def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, finger
     probing: dict = {}  # ref -> actor index
     free = list(range(len(actors)))
 
+    submitted: dict = {}
+    lag = 0.0
+    busy_since = time.perf_counter()
     while pending or running:
         while pending and free:
             i = free.pop(0)
             unit = pending.pop(0)
-            running[actors[i].run.remote(unit)] = (i, unit)
+            ref = actors[i].run.remote(unit)
+            running[ref] = (i, unit)
+            submitted[ref] = time.perf_counter()
+        overhead["driver_busy_s"] += time.perf_counter() - busy_since
         ready, _ = ray.wait(list(running) + list(probing), num_returns=1)
+        busy_since = time.perf_counter()
         ref = ready[0]
         if ref in probing:
             i = probing.pop(ref)
@@ -112,4 +123,9 @@ def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, finger
             probing[actors[i].pid.remote()] = i
             continue
         free.append(i)
+        lag += time.perf_counter() - submitted.pop(ref) - record["wall_s"]
+        overhead["units"] += 1
         on_done(record)
+    overhead["driver_busy_s"] += time.perf_counter() - busy_since
+    overhead["dispatch_overhead_s_per_unit"] = lag / max(overhead["units"], 1)
+    return overhead
