@@ -5,24 +5,34 @@ Nothing here imports Blender or Ray. See SPEC.md ("Task codecs") for the formula
 
 from pipeline.codecs.dense import decode_depth_task, decode_normals_task, encode_depth_task, encode_normals_task
 from pipeline.codecs.depth import decode_depth, encode_depth
+from pipeline.codecs.instance import cluster_instances, decode_instance, encode_instance, parse_instance_prompt
 from pipeline.codecs.normals import decode_normals, encode_normals
-from pipeline.codecs.pairs import Pair, make_pairs
+from pipeline.codecs.pairs import TASKS, Pair, make_pairs
+from pipeline.codecs.referring import decode_referring, encode_referring, parse_referring_prompt
 from pipeline.codecs.semantic import decode_semantic, encode_semantic, parse_semantic_prompt
 from pipeline.codecs.version import CODEC_VERSION
 
 __all__ = [
     "CODEC_VERSION",
+    "TASKS",
     "Pair",
+    "cluster_instances",
     "decode_depth",
     "decode_depth_task",
+    "decode_instance",
     "decode_normals",
     "decode_normals_task",
+    "decode_referring",
     "decode_semantic",
     "encode_depth",
     "encode_depth_task",
+    "encode_instance",
     "encode_normals",
     "encode_normals_task",
+    "encode_referring",
     "encode_semantic",
     "make_pairs",
+    "parse_instance_prompt",
+    "parse_referring_prompt",
     "parse_semantic_prompt",
 ]

@@ -58,12 +58,28 @@ def label_ious(expected: np.ndarray, decoded: np.ndarray) -> dict[int, float]:
     return {int(i): iou(expected == i, decoded == i) for i in ids}
 
 
+def _label(masks: list[np.ndarray], shape) -> np.ndarray:
+    lab = np.zeros(shape, dtype=np.int32)
+    for k, m in enumerate(masks):
+        lab[m] = k + 1
+    return lab
+
+
 def match_masks(truth: list[np.ndarray], found: list[np.ndarray]) -> list[float]:
-    """Greedy best-IoU matching of decoded masks to true masks; one IoU per true mask (0 if unmatched)."""
+    """Greedy best-IoU matching of decoded masks to true masks; one IoU per true mask (0 if unmatched).
+
+    Masks within each list must not overlap (instance labels and decoded instances never do)."""
     if not truth:
         return []
-    m = np.array([[iou(t, f) for f in found] for t in truth]) if found else np.zeros((len(truth), 0))
-    out = [0.0] * len(truth)
+    t, f = len(truth), len(found)
+    tl = _label(truth, truth[0].shape).reshape(-1)
+    fl = _label(found, truth[0].shape).reshape(-1)
+    inter = np.bincount(tl * (f + 1) + fl, minlength=(t + 1) * (f + 1)).reshape(t + 1, f + 1)[1:, 1:]
+    area_t = np.array([m.sum() for m in truth], dtype=np.float64)
+    area_f = np.array([m.sum() for m in found], dtype=np.float64)
+    union = area_t[:, None] + area_f[None, :] - inter
+    m = np.where(union > 0, inter / np.maximum(union, 1), 1.0) if f else np.zeros((t, 0))
+    out = [0.0] * t
     while m.size and m.max() > 0:
         i, j = np.unravel_index(np.argmax(m), m.shape)
         out[i] = float(m[i, j])

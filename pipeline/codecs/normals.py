@@ -22,45 +22,56 @@ from pipeline.codecs.validation import check_mask, check_normals, check_rgb
 NO_NORMAL_RGB = (0, 0, 0)
 NO_NORMAL_RADIUS = 64.0
 MAX_ANGLE_DEG = float(np.degrees(np.arcsin(np.sqrt(3.0) / 255.0)))
-_SIGN = np.array([-1.0, 1.0, 1.0])
+_SIGN = (-1.0, 1.0, 1.0)
+
+
+def vector_norm(v: np.ndarray) -> np.ndarray:
+    """Euclidean norm over the last axis of an ...x3 array, channel by channel (faster than linalg.norm)."""
+    return np.sqrt(v[..., 0] * v[..., 0] + v[..., 1] * v[..., 1] + v[..., 2] * v[..., 2])
 
 
 def encode_normals(normals, valid=None) -> np.ndarray:
     """HxWx3 camera-frame normals -> HxWx3 uint8; ``valid`` (HxW bool) defaults to non-zero vectors."""
-    n = check_normals(normals).astype(np.float64)
-    norm = np.linalg.norm(n, axis=2)
-    if valid is None:
-        valid = norm > 1e-6
-    else:
-        valid = check_mask(valid, n.shape[:2]) & (norm > 1e-6)
-    unit = n / np.where(valid, norm, 1.0)[..., None]
-    v = np.clip((1.0 + _SIGN * unit) / 2.0, 0.0, 1.0) * 255.0
-    out = np.trunc(v).astype(np.uint8)
+    n = check_normals(normals)
+    norm = vector_norm(n.astype(np.float64))
+    ok = norm > 1e-6
+    valid = ok if valid is None else check_mask(valid, n.shape[:2]) & ok
+    inv = 1.0 / np.where(valid, norm, 1.0)
+    out = np.empty(n.shape, dtype=np.uint8)
+    for c in range(3):
+        v = np.clip((1.0 + _SIGN[c] * (n[..., c] * inv)) / 2.0, 0.0, 1.0) * 255.0
+        out[..., c] = v.astype(np.uint8)  # v >= 0, so the cast truncates
     out[~valid] = NO_NORMAL_RGB
     return out
+
+
+def _valid(img: np.ndarray) -> np.ndarray:
+    r, g, b = (img[..., c].astype(np.int32) for c in range(3))
+    far = (r * r + g * g + b * b) >= int(NO_NORMAL_RADIUS**2)  # NO_NORMAL_RGB is black
+    return far & ~((r == 127) & (g == 127) & (b == 127))
 
 
 def normals_valid(rgb) -> np.ndarray:
     """HxW bool: pixels that decode to a normal: farther than ``NO_NORMAL_RADIUS`` from the no-surface
     colour, and not (127,127,127), whose bin centre is the zero vector (no unit normal encodes to it)."""
-    img = check_rgb(rgb).astype(np.int32)
-    d2 = ((img - np.array(NO_NORMAL_RGB)) ** 2).sum(axis=2)
-    return (d2 >= NO_NORMAL_RADIUS**2) & ~(img == 127).all(axis=2)
+    return _valid(check_rgb(rgb))
 
 
 def decode_normals(rgb) -> np.ndarray:
     """HxWx3 RGB (any colours) -> HxWx3 float32 unit normals; zero vectors where there is no normal."""
     img = check_rgb(rgb)
-    centre = np.minimum(img.astype(np.float32) + 0.5, 255.0) / 255.0
-    n = (2.0 * centre - 1.0) * _SIGN.astype(np.float32)
-    norm = np.linalg.norm(n, axis=2, keepdims=True)
-    n = n / np.maximum(norm, 1e-12)
-    n[~normals_valid(img)] = 0.0
-    return n.astype(np.float32)
+    centre = (np.minimum(np.arange(256, dtype=np.float32) + 0.5, 255.0) / 255.0) * 2.0 - 1.0
+    n = centre[img]
+    n[..., 0] *= -1.0
+    inv = np.where(_valid(img), 1.0 / np.maximum(vector_norm(n), 1e-12), 0.0).astype(np.float32)
+    n *= inv[..., None]
+    return n
 
 
 def angle_error_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per-pixel angle in degrees between two HxWx3 normal fields (unit or not)."""
-    a = a / np.maximum(np.linalg.norm(a, axis=-1, keepdims=True), 1e-12)
-    b = b / np.maximum(np.linalg.norm(b, axis=-1, keepdims=True), 1e-12)
-    return np.degrees(np.arccos(np.clip((a * b).sum(axis=-1), -1.0, 1.0)))
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    dot = a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+    cos = dot / np.maximum(vector_norm(a) * vector_norm(b), 1e-24)
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))

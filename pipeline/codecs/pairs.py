@@ -15,9 +15,13 @@ from typing import Sequence
 import numpy as np
 
 from pipeline.codecs import metrics
+from pipeline.codecs.colormaps import COLORMAPS
 from pipeline.codecs.dense import decode_depth_task, encode_depth_task, encode_normals_task
-from pipeline.codecs.normals import decode_normals
+from pipeline.codecs.instance import MIN_AREA_FRACTION, decode_instance, encode_instance
+from pipeline.codecs.normals import decode_normals, vector_norm
+from pipeline.codecs.referring import decode_referring, encode_referring, referable_objects
 from pipeline.codecs.semantic import decode_semantic, encode_semantic, expected_semantic
+from pipeline.codecs.validation import present_ids
 from pipeline.codecs.version import CODEC_VERSION
 from pipeline.render.view import RenderedView
 
@@ -67,50 +71,109 @@ def _pair(view: RenderedView, task: str, suffix: str, seed: int, sseed: int, pro
     return Pair(task=task, key=key, input_rgb=view.rgb, prompt=prompt, target=target, meta=full)
 
 
-def _depth_pairs(view, graph, seed, depth_colormap_prob):
+@dataclass(frozen=True)
+class _Options:
+    depth_colormap_prob: float
+    n_referring: int
+    referring_multi: bool
+    roundtrip: bool
+
+
+def _depth_pairs(view, graph, seed, opt):
     s = sub_seed(seed, "depth")
     rng = np.random.default_rng(s)
     cmap = None
-    if depth_colormap_prob > 0 and rng.random() < depth_colormap_prob:
-        cmap = ("plasma", "inferno", "viridis", "grayscale")[int(rng.integers(4))]
+    if opt.depth_colormap_prob > 0 and rng.random() < opt.depth_colormap_prob:
+        cmap = COLORMAPS[int(rng.integers(len(COLORMAPS)))]
     target, prompt, meta = encode_depth_task(view.depth, s, colormap=cmap)
-    rt = metrics.depth_roundtrip(view.depth, decode_depth_task(target, meta), meta)
+    rt = metrics.depth_roundtrip(view.depth, decode_depth_task(target, meta), meta) if opt.roundtrip else None
     return [_pair(view, "depth", "", seed, s, prompt, target, meta, rt)]
 
 
-def _normals_pairs(view, graph, seed):
+def _normals_pairs(view, graph, seed, opt):
     s = sub_seed(seed, "normals")
     n = np.asarray(view.normals)
-    valid = np.linalg.norm(n, axis=2) > 1e-6
+    valid = vector_norm(n.astype(np.float64)) > 1e-6
     target, prompt, meta = encode_normals_task(n, s, valid)
-    rt = metrics.normals_roundtrip(n, target, decode_normals(target), valid)
+    rt = metrics.normals_roundtrip(n, target, decode_normals(target), valid) if opt.roundtrip else None
     return [_pair(view, "normals", "", seed, s, prompt, target, meta, rt)]
 
 
-def _semantic_pairs(view, graph, seed):
+def _semantic_pairs(view, graph, seed, opt):
     s = sub_seed(seed, "semantic")
     target, prompt, meta = encode_semantic(view.semantic, view.class_table, s)
-    ious = metrics.label_ious(expected_semantic(np.asarray(view.semantic), meta), decode_semantic(target, meta))
-    rt = {"mask_iou_min": round(min(ious.values()), 6) if ious else 1.0}
+    rt = None
+    if opt.roundtrip:
+        ious = metrics.label_ious(expected_semantic(np.asarray(view.semantic), meta), decode_semantic(target, meta))
+        rt = {"mask_iou_min": round(min(ious.values()), 6) if ious else 1.0}
     return [_pair(view, "semantic", "", seed, s, prompt, target, meta, rt)]
 
 
+def _class_key(view: RenderedView, class_name: str, index: int) -> str:
+    ids = sorted(i for i, n in view.class_table.items() if n == class_name)
+    return f"_c{ids[0]:02d}" if ids else f"_x{index:02d}"
+
+
+def _instance_pairs(view, graph, seed, opt):
+    inst = np.asarray(view.instance)
+    present = present_ids(inst)
+    classes = sorted({view.instance_classes[i] for i in present if i in view.instance_classes})
+    min_area = MIN_AREA_FRACTION * inst.size
+    out = []
+    for k, cls in enumerate(classes):
+        s = sub_seed(seed, "instance", k)
+        target, prompt, meta = encode_instance(inst, view.instance_classes, cls, s)
+        rt = None
+        if opt.roundtrip:
+            truth = [inst == o["instance_id"] for o in meta["instances"]]
+            ious = metrics.match_masks(truth, decode_instance(target, meta))
+            big = [v for v, m in zip(ious, truth) if m.sum() >= min_area]
+            rt = {"mask_iou_min": round(min(big), 6) if big else 1.0,
+                  "mask_iou_mean": round(float(np.mean(ious)), 6) if ious else 1.0,
+                  "instances": len(truth), "instances_below_min_area": len(truth) - len(big)}
+        out.append(_pair(view, "instance", _class_key(view, cls, k), seed, s, prompt, target, meta, rt))
+    return out
+
+
+def _referring_pairs(view, graph, seed, opt):
+    inst = np.asarray(view.instance)
+    n_ref = len(referable_objects(graph))
+    plan = [1] * min(opt.n_referring, n_ref) + ([min(3, n_ref)] if opt.referring_multi and n_ref >= 2 else [])
+    used: tuple[int, ...] = ()
+    out = []
+    for k, n in enumerate(plan):
+        s = sub_seed(seed, "referring", k)
+        target, prompt, meta = encode_referring(inst, graph, s, n_objects=n, exclude=used if n == 1 else ())
+        if n == 1:
+            used += (meta["objects"][0]["instance_id"],)
+        rt = None
+        if opt.roundtrip:
+            decoded = decode_referring(target, meta)
+            ious = [metrics.iou(decoded[o["phrase"]], inst == o["instance_id"]) for o in meta["objects"]]
+            rt = {"mask_iou_min": round(min(ious), 6)}
+        out.append(_pair(view, "referring", f"_r{k}", seed, s, prompt, target, meta, rt))
+    return out
+
+
+_BUILDERS = {"depth": _depth_pairs, "normals": _normals_pairs, "semantic": _semantic_pairs,
+             "instance": _instance_pairs, "referring": _referring_pairs}
+
+
 def make_pairs(view: RenderedView, scene_graph: dict, seed: int, tasks: Sequence[str],
-               depth_colormap_prob: float = 0.0) -> list[Pair]:
+               depth_colormap_prob: float = 0.0, n_referring: int = 2, referring_multi: bool = True,
+               roundtrip: bool = True) -> list[Pair]:
     """All pairs of ``tasks`` for one view, deterministic given ``seed`` (the per-view seed).
 
-    ``depth_colormap_prob`` is the chance that the depth pair uses a named colour map instead of the walk."""
+    Instance: one pair per class with a visible instance. Referring: up to ``n_referring`` single-object
+    pairs on distinct objects plus, with ``referring_multi``, one multi-object pair (2-3 objects); fewer
+    when the view has fewer uniquely describable objects. ``depth_colormap_prob`` is the chance that the
+    depth pair uses a named colour map instead of the paper's walk. ``roundtrip=False`` skips decoding
+    the targets and leaves ``meta["roundtrip"]`` None (for profiling; datasets should keep the figures)."""
     unknown = [t for t in tasks if t not in TASKS]
     if unknown:
         raise ValueError(f"tasks: unknown {unknown}; expected a subset of {TASKS}")
+    opt = _Options(float(depth_colormap_prob), int(n_referring), bool(referring_multi), bool(roundtrip))
     out: list[Pair] = []
     for task in tasks:
-        if task == "depth":
-            out += _depth_pairs(view, scene_graph, seed, depth_colormap_prob)
-        elif task == "normals":
-            out += _normals_pairs(view, scene_graph, seed)
-        elif task == "semantic":
-            out += _semantic_pairs(view, scene_graph, seed)
-        else:
-            raise ValueError(f"task {task!r} is not available in this codec version yet")
+        out += _BUILDERS[task](view, scene_graph, seed, opt)
     return out

@@ -105,11 +105,12 @@ def by_id(template_id: str) -> Template:
 
 @lru_cache(maxsize=None)
 def _regex(text: str) -> re.Pattern:
-    parts = []
+    parts, seen = [], set()
     for literal, field, _, _ in string.Formatter().parse(text):
         parts.append(re.escape(literal))
         if field:
-            parts.append(f"(?P<{field}>.+?)")
+            parts.append(f"(?P={field})" if field in seen else f"(?P<{field}>.+?)")
+            seen.add(field)
     return re.compile("".join(parts), re.DOTALL)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from pipeline.codecs import prompts
 from pipeline.codecs.colors import format_color, nearest_color_index, parse_color, sample_separated
-from pipeline.codecs.validation import check_labels, check_rgb
+from pipeline.codecs.validation import check_labels, check_rgb, present_ids
 
 MIN_COLOR_DISTANCE = 80.0
 BACKGROUND = "background"
@@ -73,7 +73,7 @@ def encode_semantic(semantic, class_table: dict[int, str], seed: int, *, mapping
     Absent extras come from ``vocabulary`` (name -> class id; default: the project taxonomy)."""
     labels = check_labels(semantic, "semantic")
     rng = np.random.default_rng(seed)
-    ids = [int(i) for i in np.unique(labels) if i != 0]
+    ids = present_ids(labels)
     missing = [i for i in ids if i not in class_table]
     if missing:
         raise ValueError(f"semantic: ids {missing} are not in class_table")

@@ -84,3 +84,11 @@ def check_labels(labels, name: str) -> np.ndarray:
     if arr.size and arr.min() < 0:
         raise ValueError(f"{name}: label ids must be >= 0, got {arr.min()}")
     return arr
+
+
+def present_ids(labels: np.ndarray) -> list[int]:
+    """Sorted non-zero ids occurring in a label map (bincount: linear time, unlike np.unique's sort)."""
+    if labels.size == 0:
+        return []
+    counts = np.bincount(labels.reshape(-1).astype(np.intp, copy=False))
+    return [int(i) for i in np.flatnonzero(counts) if i != 0]

@@ -12,8 +12,8 @@ BASIC = ["depth", "normals", "semantic"]
 
 
 def test_pairs_are_deterministic_and_complete(view, graph):
-    a = make_pairs(view, graph, 42, BASIC)
-    b = make_pairs(view, graph, 42, BASIC)
+    a = make_pairs(view, graph, 42, TASKS)
+    b = make_pairs(view, graph, 42, TASKS)
     assert [p.key for p in a] == [p.key for p in b]
     for p, q in zip(a, b):
         assert isinstance(p, Pair) and p.prompt == q.prompt and np.array_equal(p.target, q.target) and p.meta == q.meta
@@ -53,3 +53,31 @@ def test_bad_arguments(view, graph):
     with pytest.raises(ValueError, match="seed"):
         make_pairs(view, graph, -1, ["depth"])
     assert set(BASIC) <= set(TASKS)
+
+
+def test_instance_and_referring_pairs(view, graph):
+    pairs = make_pairs(view, graph, 7, ["instance", "referring"])
+    keys = [p.key for p in pairs]
+    assert len(keys) == len(set(keys))
+    inst = [p for p in pairs if p.task == "instance"]
+    assert sorted(p.key.rsplit("_", 1)[1] for p in inst) == ["c01", "c02", "c04", "c05", "c06", "c18"]
+    for p in inst:
+        assert p.meta["roundtrip"]["mask_iou_min"] == 1.0 and p.meta["class_name"] in p.prompt
+    ref = [p for p in pairs if p.task == "referring"]
+    assert [p.key[-3:] for p in ref] == ["_r0", "_r1", "_r2"]
+    assert [p.meta["form"] for p in ref] == ["single", "single", "multi"]
+    assert ref[0].meta["objects"][0]["instance_id"] != ref[1].meta["objects"][0]["instance_id"]
+    assert all(p.meta["roundtrip"]["mask_iou_min"] == 1.0 for p in ref)
+
+
+def test_tasks_are_independent(view, graph):
+    alone = make_pairs(view, graph, 3, ["semantic"])[0]
+    together = [p for p in make_pairs(view, graph, 3, TASKS) if p.task == "semantic"][0]
+    assert alone.prompt == together.prompt and alone.meta == together.meta
+
+
+def test_roundtrip_can_be_skipped(view, graph):
+    fast = make_pairs(view, graph, 3, TASKS, roundtrip=False)
+    full = make_pairs(view, graph, 3, TASKS)
+    assert all(p.meta["roundtrip"] is None for p in fast)
+    assert [p.prompt for p in fast] == [p.prompt for p in full]
