@@ -45,6 +45,22 @@ def _summary(args) -> int:
     return 0
 
 
+def _stats(args) -> int:
+    import json
+
+    from pipeline.consumers.stats import dataset_stats, plot_stats
+
+    stats = dataset_stats(args.dataset)
+    json_out = args.json or str(Path(args.dataset) / "stats.json")
+    png_out = args.png or str(Path(args.dataset) / "stats.png")
+    Path(json_out).write_text(json.dumps(stats, indent=1))
+    plot_stats(stats, png_out)
+    top = ", ".join(f"{k} {v:.1%}" for k, v in list(stats["class_pixel_share"].items())[:8])
+    print(f"{stats['views']} views ({stats['kinds']}), {stats['pairs']} pairs; top classes: {top}")
+    print(f"stats written to {json_out} and {png_out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pipeline", description=__doc__.splitlines()[0])
     p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
@@ -69,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summary", help="print a dataset's counts from its manifest")
     s.add_argument("dataset")
     s.set_defaults(func=_summary)
+    st = sub.add_parser("stats", help="class shares, objects per view, depth/FOV/camera-height histograms")
+    st.add_argument("dataset")
+    st.add_argument("--json", help="JSON path; default <dataset>/stats.json")
+    st.add_argument("--png", help="plot path; default <dataset>/stats.png")
+    st.set_defaults(func=_stats)
     return p
 
 

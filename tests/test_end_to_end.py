@@ -104,3 +104,15 @@ def test_rerun_is_a_noop_and_other_config_is_refused(tiny_dataset):
     assert (tiny_dataset / "manifest.json").read_text() == before
     with pytest.raises(OutputConflict, match="different job"):
         render_job(tiny_config(seed=8), str(tiny_dataset), progress=False)
+
+
+def test_stats_json_and_plot(tiny_dataset, tmp_path):
+    from pipeline.cli import main
+
+    assert main(["stats", str(tiny_dataset), "--json", str(tmp_path / "s.json"), "--png", str(tmp_path / "s.png")]) == 0
+    stats = json.loads((tmp_path / "s.json").read_text())
+    assert stats["views"] == json.loads((tiny_dataset / "manifest.json").read_text())["counts"]["views"]
+    assert abs(sum(stats["class_pixel_share"].values()) - 1) < 1e-3
+    assert {"floor", "wall"} <= set(stats["class_pixel_share"])
+    assert stats["kinds"] == {"indoor": 4, "outdoor": 2} or sum(stats["kinds"].values()) == stats["views"]
+    assert Image.open(tmp_path / "s.png").size[0] > 500
