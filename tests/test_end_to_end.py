@@ -114,5 +114,5 @@ def test_stats_json_and_plot(tiny_dataset, tmp_path):
     assert stats["views"] == json.loads((tiny_dataset / "manifest.json").read_text())["counts"]["views"]
     assert abs(sum(stats["class_pixel_share"].values()) - 1) < 1e-3
     assert {"floor", "wall"} <= set(stats["class_pixel_share"])
-    assert stats["kinds"] == {"indoor": 4, "outdoor": 2} or sum(stats["kinds"].values()) == stats["views"]
+    assert set(stats["kinds"]) == {"indoor", "outdoor"} and sum(stats["kinds"].values()) == stats["views"]
     assert Image.open(tmp_path / "s.png").size[0] > 500
