@@ -61,6 +61,52 @@ def _stats(args) -> int:
     return 0
 
 
+def _validate(args) -> int:
+    from pipeline.consumers.validate import validate_dataset
+
+    report = validate_dataset(args.dataset)
+    print(report.text())
+    return 0 if report.ok else 1
+
+
+def _mix(args) -> int:
+    from pipeline.consumers.mix import describe, make_mix_spec, materialize, parse_weights, write_spec
+
+    weights = parse_weights(args.tasks) if args.tasks else None
+    ext_weights = None
+    if args.external_weights:
+        try:
+            ext_weights = [float(w) for w in args.external_weights.split(",")]
+        except ValueError:
+            raise ValueError(f"--external-weights: {args.external_weights!r} is not a comma list of numbers") from None
+    spec = make_mix_spec(args.datasets, weights, args.external or [], ext_weights, args.vision_ratio, args.seed)
+    write_spec(spec, args.out)
+    print(f"mix spec written to {args.out}:\n{describe(spec)}")
+    if args.materialize:
+        if not args.samples:
+            raise ValueError("--materialize needs --samples N (how many samples to draw)")
+        result = materialize(spec, args.materialize, args.samples, max_samples=args.max_samples)
+        print(f"materialised {args.samples} samples into {len(result['shards'])} shards under {args.materialize}/mixed "
+              f"(drawn per source: {result['drawn']}); spec {args.materialize}/mix.json")
+    return 0
+
+
+def _eval(args) -> int:
+    import json
+
+    from pipeline.consumers.evaluate import evaluate, table
+
+    report = evaluate(args.predictions, args.dataset)
+    if args.json == "-":
+        print(json.dumps(report, indent=1))
+        return 0
+    print(table(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1) + "\n")
+        print(f"scores written to {args.json}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pipeline", description=__doc__.splitlines()[0])
     p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
@@ -90,6 +136,32 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--json", help="JSON path; default <dataset>/stats.json")
     st.add_argument("--png", help="plot path; default <dataset>/stats.png")
     st.set_defaults(func=_stats)
+
+    v = sub.add_parser("validate", help="check every shard, sample, index row and target; non-zero if anything is bad")
+    v.add_argument("dataset", help="dataset root (path or fsspec URI)")
+    v.set_defaults(func=_validate)
+
+    m = sub.add_parser("mix", help="write a webdataset mix spec (task weights, external shard sets), optionally materialised")
+    m.add_argument("datasets", nargs="+", help="dataset roots whose pairs go into the mix")
+    m.add_argument("--out", required=True, help="mix spec JSON to write")
+    m.add_argument("--tasks", help="task weights within the vision pairs, e.g. depth=2,normals=1,semantic=1; "
+                                   "default: every task in its natural proportion")
+    m.add_argument("--external", action="append", help="an external WebDataset shard set: brace pattern, "
+                                                       "@list.txt or a folder of .tar (repeatable)")
+    m.add_argument("--external-weights", help="relative weights of the --external sets, e.g. 3,1 (default equal)")
+    m.add_argument("--vision-ratio", type=float,
+                   help="share of samples drawn from the vision pairs (needed with --external)")
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--materialize", metavar="DIR", help="also write the mixed shards to DIR/mixed/ (with DIR/mix.json)")
+    m.add_argument("--samples", type=int, help="number of samples to materialise")
+    m.add_argument("--max-samples", type=int, default=1000, help="samples per materialised shard")
+    m.set_defaults(func=_mix)
+
+    e = sub.add_parser("eval", help="decode predicted RGB PNGs (<pair key>.png) and score them against the labels")
+    e.add_argument("predictions", help="folder of <pair key>.png predictions")
+    e.add_argument("dataset", help="dataset root (path or fsspec URI)")
+    e.add_argument("--json", help="also write the scores as JSON to this path ('-': print JSON instead of the table)")
+    e.set_defaults(func=_eval)
     return p
 
 

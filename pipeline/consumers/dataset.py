@@ -1,0 +1,233 @@
+"""Notebook access to a finished dataset: list shards and counts, filter pairs through the Parquet index
+(no tar is opened to filter), and load samples that draw themselves next to their decoded target and
+raw labels.
+
+    ds = open_dataset("out/quickstart")
+    ds                                     # name, counts per task, shards
+    sel = ds.filter(task="depth", classes="chair", depth=(0.5, 8), kind="indoor")
+    sel[0].show()                          # input | target | decoded target | raw label, prompt on top
+    for s in sel: ...                      # Sample objects, read shard by shard
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.consumers import targets
+from pipeline.consumers.labels import ViewLabels
+from pipeline.consumers.shard_access import ShardReader
+from pipeline.shards import layout
+from pipeline.shards.index import read_table
+from pipeline.shards.members import read_png
+from pipeline.shards.storage import Output
+
+
+def _as_list(value) -> list:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _has_all(column: pa.ChunkedArray, wanted: list[str]) -> np.ndarray:
+    """Rows of a list<string> column that contain every name in ``wanted``."""
+    arr = column.combine_chunks()
+    flat = arr.flatten().to_numpy(zero_copy_only=False)
+    parents = pc.list_parent_indices(arr).to_numpy()
+    keep = np.ones(len(arr), dtype=bool)
+    for name in wanted:
+        has = np.zeros(len(arr), dtype=bool)
+        has[parents[flat == name]] = True
+        keep &= has
+    return keep
+
+
+@dataclass(eq=False)
+class Sample:
+    """One training pair with lazy access to its decoded target and its view's raw labels."""
+
+    key: str
+    task: str
+    prompt: str
+    meta: dict
+    input: np.ndarray
+    target: np.ndarray
+    row: dict
+    dataset: "Dataset" = field(repr=False)
+
+    @cached_property
+    def labels(self) -> ViewLabels:
+        """The raw labels of the view this pair was made from."""
+        return self.dataset.view_labels(self.meta["view_key"])
+
+    @cached_property
+    def decoded(self):
+        """The target decoded with the codecs (see :mod:`pipeline.consumers.targets` for the types)."""
+        return targets.decode(self.task, self.target, self.meta)
+
+    @cached_property
+    def truth(self):
+        """What the target should decode to, from the raw labels."""
+        return targets.truth(self.task, self.labels, self.meta)
+
+    def figure(self):
+        """A matplotlib Figure: input | target | decoded target | raw label, with the prompt."""
+        from pipeline.consumers.show import label_panels, pair_figure
+
+        raw_sem = self.labels.semantic if self.task == "semantic" else None
+        dec, raw, caption = label_panels(self.task, self.decoded, self.truth, self.target.shape[:2], raw_sem)
+        return pair_figure(self.key, self.prompt, self.input, self.target, dec, raw, caption)
+
+    def _repr_png_(self) -> bytes:
+        from pipeline.consumers.show import figure_png
+
+        return figure_png(self.figure())
+
+    def show(self):
+        """Display the figure in a notebook (IPython) and return it."""
+        fig = self.figure()
+        try:
+            from IPython.display import Image, display
+        except ImportError:
+            return fig
+        from pipeline.consumers.show import figure_png
+
+        display(Image(figure_png(fig)))
+        return fig
+
+
+class Dataset:
+    """A (possibly filtered) view of a dataset's pairs; filtering returns a new Dataset over the same files."""
+
+    def __init__(self, output: Output, manifest: dict, pairs: pa.Table, views: pa.Table, reader: ShardReader,
+                 view_cache: OrderedDict | None = None):
+        self.output, self.manifest, self.pairs, self.views = output, manifest, pairs, views
+        self._reader = reader
+        self._view_cache = view_cache if view_cache is not None else OrderedDict()
+        self._view_shard: dict[str, str] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.manifest["name"]
+
+    @property
+    def counts(self) -> dict:
+        """The whole dataset's counts, from the manifest."""
+        return self.manifest["counts"]
+
+    @property
+    def shards(self) -> list[dict]:
+        """Every shard: series, name (relative to the root), sample count, bytes, sha256."""
+        return [{"series": series, **s} for series in ("pairs", "views") for s in self.manifest["series"][series]]
+
+    def task_counts(self) -> dict[str, int]:
+        """Pairs per task in this selection."""
+        return dict(sorted(Counter(self.pairs["task"].to_pylist()).items()))
+
+    def __len__(self) -> int:
+        return self.pairs.num_rows
+
+    def __repr__(self) -> str:
+        n_pairs, n_views = len(self.manifest["series"]["pairs"]), len(self.manifest["series"]["views"])
+        return (f"<Dataset {self.name!r} at {self.output.uri}: {len(self)} of {self.counts['pairs']} pairs "
+                f"{self.task_counts()}; {self.counts['views']} views; {n_pairs} pair shards, {n_views} view shards>")
+
+    def filter(self, task=None, classes=None, target_classes=None, depth=None, kind=None, family=None,
+               where=None) -> "Dataset":
+        """Pairs matching every given condition, decided on the Parquet index alone.
+
+        ``task``/``kind``/``family``: a value or a list of accepted values. ``classes``: class names that
+        must all be present in the view; ``target_classes``: names the prompt must all mention.
+        ``depth=(lo, hi)``: every finite depth of the view lies in [lo, hi] (either end may be None).
+        ``where``: any pyarrow compute expression over the index columns."""
+        table = self.pairs
+        for column, value in (("task", task), ("kind", kind), ("family", family)):
+            if value is not None:
+                table = table.filter(pc.is_in(table[column], value_set=pa.array(_as_list(value))))
+        for column, value in (("classes", classes), ("target_classes", target_classes)):
+            if value is not None:
+                table = table.filter(pa.array(_has_all(table[column], _as_list(value))))
+        if depth is not None:
+            lo, hi = depth
+            if lo is not None:
+                table = table.filter(pc.fill_null(pc.greater_equal(table["depth_min"], lo), False))
+            if hi is not None:
+                table = table.filter(pc.fill_null(pc.less_equal(table["depth_max"], hi), False))
+        if where is not None:
+            table = table.filter(where)
+        return Dataset(self.output, self.manifest, table, self.views, self._reader, self._view_cache)
+
+    def head(self, n: int = 5) -> list[Sample]:
+        return list(self._samples(self.pairs.slice(0, n)))
+
+    def __getitem__(self, item) -> Sample:
+        """A sample by position in this selection or by pair key."""
+        if isinstance(item, str):
+            rows = self.pairs.filter(pc.equal(self.pairs["key"], item))
+            if rows.num_rows == 0:
+                raise KeyError(f"no pair {item!r} in this selection")
+        else:
+            i = range(len(self))[item]
+            rows = self.pairs.slice(i, 1)
+        return next(self._samples(rows))
+
+    def __iter__(self) -> Iterator[Sample]:
+        return self._samples(self.pairs)
+
+    def _samples(self, rows: pa.Table) -> Iterator[Sample]:
+        """Samples of ``rows`` in index order, reading each shard's wanted members in one pass."""
+        records = rows.to_pylist()
+        pos = 0
+        while pos < len(records):
+            shard = records[pos]["shard"]
+            end = pos
+            while end < len(records) and records[end]["shard"] == shard:
+                end += 1
+            batch = records[pos:end]
+            raw = self._reader.read(shard, [r["key"] for r in batch])
+            for r in batch:
+                yield self._sample(r, raw[r["key"]])
+            pos = end
+
+    def _sample(self, row: dict, raw: dict) -> Sample:
+        meta = json.loads(raw["json"])
+        image = raw.get("input.png") or raw.get("input.jpg")
+        return Sample(key=row["key"], task=meta["task"], prompt=raw["prompt.txt"].decode("utf-8"), meta=meta,
+                      input=read_png(image), target=read_png(raw["target.png"]), row=row, dataset=self)
+
+    def pair_meta(self, row: dict) -> dict:
+        """A pair's json from its index row (``meta`` column), or from its shard for indexes without one."""
+        if row.get("meta"):
+            return json.loads(row["meta"])
+        return json.loads(self._reader.sample(row["shard"], row["key"])["json"])
+
+    def view_labels(self, view_key: str) -> ViewLabels:
+        """Raw labels of a view (a few recent views are kept decoded)."""
+        if view_key in self._view_cache:
+            self._view_cache.move_to_end(view_key)
+            return self._view_cache[view_key]
+        if self._view_shard is None:
+            self._view_shard = dict(zip(self.views["key"].to_pylist(), self.views["shard"].to_pylist()))
+        if view_key not in self._view_shard:
+            raise KeyError(f"view {view_key!r} is not in the views index")
+        labels = ViewLabels.from_sample(self._reader.sample(self._view_shard[view_key], view_key))
+        self._view_cache[view_key] = labels
+        while len(self._view_cache) > 8:
+            self._view_cache.popitem(last=False)
+        return labels
+
+
+def open_dataset(path_or_uri) -> Dataset:
+    """Open a finished dataset (a local path or any fsspec URI) through its manifest and Parquet index."""
+    output = Output(str(path_or_uri))
+    if not output.exists(layout.MANIFEST):
+        raise FileNotFoundError(f"{path_or_uri}: no manifest.json; not a finished dataset")
+    manifest = output.read_json(layout.MANIFEST)
+    pairs = read_table(output, manifest.get("index", {}).get("pairs", layout.PAIRS_INDEX))
+    views = read_table(output, manifest.get("index", {}).get("views", layout.VIEWS_INDEX))
+    return Dataset(output, manifest, pairs, views, ShardReader(output))

@@ -1,0 +1,125 @@
+"""``pipeline eval PREDICTIONS DATASET``: decode a model's RGB outputs with the codecs and score them
+against the dataset's exact raw labels.
+
+Predictions are RGB PNGs named ``<pair key>.png`` (any subset of the dataset's pairs). Each is decoded
+with the codec named by its pair's metadata (the colour mapping of that pair's prompt) and compared with
+the view's raw labels; see :mod:`pipeline.consumers.metrics` for the definitions. A prediction whose size
+differs from its view's is resized to it with nearest-neighbour sampling (colour codes must not blend).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from PIL import Image
+
+from pipeline.consumers import metrics, targets
+from pipeline.consumers.dataset import Dataset, open_dataset
+from pipeline.shards.storage import Output
+
+
+def _read_prediction(data: bytes, name: str, shape: tuple[int, int]) -> tuple[np.ndarray, bool]:
+    try:
+        img = Image.open(io.BytesIO(data))
+        img.load()
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is a bad input, named
+        raise ValueError(f"prediction {name}: not a readable PNG ({exc})") from None
+    if img.mode not in ("RGB", "RGBA", "P", "L"):
+        raise ValueError(f"prediction {name}: expected an 8-bit RGB PNG, got mode {img.mode}")
+    img = img.convert("RGB")
+    resized = img.size != (shape[1], shape[0])
+    if resized:
+        img = img.resize((shape[1], shape[0]), Image.NEAREST)
+    return np.asarray(img), resized
+
+
+class _Scores:
+    def __init__(self, max_depth: float):
+        self.depth = metrics.DepthScores(max_depth)
+        self.normals = metrics.NormalScores()
+        self.semantic = metrics.SemanticScores()
+        self.instance = metrics.InstanceScores()
+        self.referring = metrics.ReferringScores()
+
+    def add(self, task: str, decoded, truth, meta: dict) -> None:
+        if task == "depth":
+            self.depth.add(decoded, truth)
+        elif task == "normals":
+            self.normals.add(decoded, truth)
+        elif task == "semantic":
+            self.semantic.add(decoded, truth, {int(c["id"]): c["name"] for c in meta["classes"]})
+        elif task == "instance":
+            self.instance.add(decoded, truth)
+        elif task == "referring":
+            for phrase, mask in truth.items():
+                self.referring.add(decoded[phrase], mask)
+        else:
+            raise ValueError(f"task {task!r} cannot be scored")
+
+
+def _prediction_rows(ds: Dataset, keys: list[str]) -> list[dict]:
+    rows = ds.pairs.filter(pc.is_in(ds.pairs["key"], value_set=pa.array(keys)))
+    found = rows.select([c for c in ("key", "shard", "task", "view_key", "meta") if c in rows.column_names]).to_pylist()
+    unknown = sorted(set(keys) - {r["key"] for r in found})
+    if unknown:
+        shown = ", ".join(unknown[:10]) + (f" ... ({len(unknown)} in all)" if len(unknown) > 10 else "")
+        raise ValueError(f"predictions name pairs that are not in the dataset: {shown}")
+    return sorted(found, key=lambda r: (r["view_key"], r["key"]))
+
+
+def evaluate(predictions: str, dataset: str) -> dict:
+    """Score every ``<key>.png`` under ``predictions`` against ``dataset``; returns the JSON-ready report."""
+    from pipeline.codecs.depth import MAX_FINITE_DEPTH_M
+
+    pred = Output(str(predictions))
+    if not pred.exists(""):
+        raise FileNotFoundError(f"{predictions}: no such predictions folder")
+    names = [n for n in pred.list("") if n.endswith(".png")]
+    if not names:
+        raise FileNotFoundError(f"{predictions}: no <pair key>.png predictions in it")
+    ds = open_dataset(dataset)
+    rows = _prediction_rows(ds, [n[: -len(".png")] for n in names])
+    scores = _Scores(MAX_FINITE_DEPTH_M)
+    per_task: dict[str, int] = {}
+    resized = 0
+    for row in rows:
+        meta = ds.pair_meta(row)
+        labels = ds.view_labels(row["view_key"])
+        image, was_resized = _read_prediction(pred.read_bytes(f"{row['key']}.png"), f"{row['key']}.png",
+                                              labels.depth.shape)
+        resized += was_resized
+        task = row["task"]
+        scores.add(task, targets.decode(task, image, meta), targets.truth(task, labels, meta), meta)
+        per_task[task] = per_task.get(task, 0) + 1
+    tasks = {t: {"pairs": n, **getattr(scores, t).result()} for t, n in sorted(per_task.items())}
+    return {"dataset": str(dataset), "predictions": str(predictions), "scored": len(rows),
+            "dataset_pairs": len(ds), "resized": resized, "tasks": tasks}
+
+
+_TABLE = (
+    ("depth", (("delta1", "delta1", 4), ("abs_rel", "AbsRel", 4))),
+    ("normals", (("mean_deg", "mean deg", 2), ("median_deg", "median deg", 2), ("pct_under_11.25", "% <11.25", 1),
+                 ("pct_under_22.5", "% <22.5", 1), ("pct_under_30", "% <30", 1))),
+    ("semantic", (("miou", "mIoU", 4),)),
+    ("referring", (("ciou", "cIoU", 4), ("giou", "gIoU", 4))),
+    ("instance", (("f1", "mask F1", 4), ("precision", "precision", 4), ("recall", "recall", 4))),
+)
+
+
+def table(report: dict) -> str:
+    """The report as a plain-text table, one line per task and metric."""
+    lines = [f"eval {report['predictions']} against {report['dataset']}: {report['scored']} of "
+             f"{report['dataset_pairs']} pairs scored, {report['resized']} resized",
+             f"{'task':<10} {'pairs':>6}  {'metric':<11} {'value':>10}"]
+    for task, fields in _TABLE:
+        res = report["tasks"].get(task)
+        if not res:
+            continue
+        for i, (field, label, digits) in enumerate(fields):
+            value = res.get(field)
+            shown = "n/a" if value is None else f"{value:.{digits}f}"
+            lines.append(f"{task if i == 0 else '':<10} {res['pairs'] if i == 0 else '':>6}  {label:<11} {shown:>10}")
+    return "\n".join(lines)

@@ -1,0 +1,92 @@
+"""Draw one pair side by side: input | target | decoded target | raw label, with the prompt as the title.
+
+The decoded target and the raw label are drawn the same way (same colour scale, same id colours), so
+they look identical exactly when the target decodes back to the labels.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+
+_IDS = colormaps["tab20"]
+_DEPTH = colormaps["turbo"]
+
+
+def id_colors(ids: np.ndarray) -> np.ndarray:
+    """HxW integer ids -> HxWx3 float image; 0 is black, every other id a fixed tab20 colour."""
+    ids = np.asarray(ids).astype(np.int64)
+    rgb = _IDS((ids - 1) % 20)[..., :3]
+    rgb[ids == 0] = 0.0
+    return rgb
+
+
+def depth_colors(depth: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """HxW metres -> HxWx3 on a log scale between ``lo`` and ``hi``; +inf (no surface) is white."""
+    d = np.asarray(depth, dtype=np.float64)
+    finite = np.isfinite(d)
+    t = np.zeros_like(d)
+    span = np.log(hi) - np.log(lo) if hi > lo > 0 else 1.0
+    t[finite] = (np.log(np.clip(d[finite], lo, hi)) - np.log(max(lo, 1e-6))) / span
+    rgb = _DEPTH(np.clip(t, 0, 1))[..., :3]
+    rgb[~finite] = 1.0
+    return rgb
+
+
+def normal_colors(normals: np.ndarray) -> np.ndarray:
+    """HxWx3 unit normals -> (n + 1) / 2 as colours; zero vectors (no normal) are black."""
+    n = np.asarray(normals, dtype=np.float64)
+    rgb = (n + 1.0) / 2.0
+    rgb[np.linalg.norm(n, axis=-1) < 1e-6] = 0.0
+    return np.clip(rgb, 0, 1)
+
+
+def _masks(masks, shape) -> np.ndarray:
+    """A list (or {name: mask} dict) of boolean masks -> one HxW id image, ids 1..n in order."""
+    out = np.zeros(shape, dtype=np.int64)
+    for k, m in enumerate(masks.values() if isinstance(masks, dict) else masks):
+        out[m] = k + 1
+    return out
+
+
+def label_panels(task: str, decoded, truth, shape: tuple[int, int], raw_semantic=None) -> tuple[np.ndarray, np.ndarray, str]:
+    """(decoded image, raw-label image, caption) for one task, drawn on the same scale; for semantic pairs
+    ``raw_semantic`` (the view's full class map) is drawn instead of the listed-classes truth."""
+    if task == "depth":
+        finite = truth[np.isfinite(truth)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.1, 100.0)
+        return depth_colors(decoded, lo, hi), depth_colors(truth, lo, hi), f"depth {lo:.2f}-{hi:.2f} m (log), inf white"
+    if task == "normals":
+        return normal_colors(decoded), normal_colors(truth), "normals (n+1)/2"
+    if task == "semantic":
+        raw = truth if raw_semantic is None else raw_semantic
+        return id_colors(decoded), id_colors(raw), "class ids (raw: all classes)"
+    if task in ("instance", "referring"):
+        return id_colors(_masks(decoded, shape)), id_colors(_masks(truth, shape)), f"{len(decoded)} decoded / {len(truth)} true masks"
+    raise ValueError(f"cannot draw task {task!r}")
+
+
+def pair_figure(key: str, prompt: str, input_rgb: np.ndarray, target: np.ndarray, decoded_img: np.ndarray,
+                raw_img: np.ndarray, caption: str, width_in: float = 12.0) -> Figure:
+    """The four panels in a row with the key and the wrapped prompt above them."""
+    fig = Figure(figsize=(width_in, width_in / 4 * input_rgb.shape[0] / input_rgb.shape[1] + 1.1))
+    axes = fig.subplots(1, 4)
+    titles = ("input", "target", "decoded target", "raw label")
+    for ax, img, title in zip(axes, (input_rgb, target, decoded_img, raw_img), titles):
+        ax.imshow(img, interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        ax.set_axis_off()
+    axes[2].text(0.5, -0.04, caption, transform=axes[2].transAxes, ha="center", va="top", fontsize=7)
+    fig.suptitle(key + "\n" + "\n".join(textwrap.wrap(prompt, 140)[:4]), fontsize=8)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.05, top=0.78, wspace=0.04)
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int = 80) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
