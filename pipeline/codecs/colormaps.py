@@ -62,7 +62,7 @@ def encode_depth_colormap(depth, name: str, near_m: float, far_m: float) -> np.n
     d = check_depth(depth)
     _check_range(near_m, far_m)
     v = np.clip((d - near_m) / (far_m - near_m), 0.0, 1.0)
-    return colormap_lut(name)[np.floor(255.0 * v + 0.5).astype(np.intp)]
+    return np.take(colormap_lut(name), np.floor(255.0 * v + 0.5).astype(np.intp), axis=0)
 
 
 def decode_depth_colormap(rgb, name: str, near_m: float, far_m: float) -> np.ndarray:

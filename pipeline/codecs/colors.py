@@ -67,39 +67,36 @@ def sample_colors(
     min_dist: float,
     exclude: tuple[RGB, ...] | list[RGB] = (),
     named: bool = False,
-    max_tries: int = 4000,
+    max_tries: int = 4096,
 ) -> list[RGB]:
     """``n`` colours, each at least ``min_dist`` from the others and from ``exclude``.
 
-    ``named`` draws from :data:`NAMED_COLORS` (so a prompt can name them); otherwise uniformly from the cube.
-    Raises ``ValueError`` when the constraint cannot be met (callers lower ``min_dist`` or switch forms)."""
+    ``named`` draws from :data:`NAMED_COLORS` (so a prompt can name them); otherwise uniformly from the cube
+    (candidates in batches, checked against the accepted set at once). Raises ``ValueError`` when the
+    constraint cannot be met (callers lower ``min_dist`` or switch forms)."""
+    if n <= 0:
+        return []
+    taken = np.array([tuple(int(v) for v in c) for c in exclude], dtype=np.float64).reshape(-1, 3)
     chosen: list[RGB] = []
-    taken = [tuple(int(v) for v in c) for c in exclude]
+    limit2 = float(min_dist) ** 2
     if named:
-        pool = [c for c in NAMED_COLORS.values()]
-        order = rng.permutation(len(pool))
-        for i in order:
-            c = pool[i]
-            if all(rgb_distance(c, t) >= min_dist for t in taken):
-                chosen.append(c)
-                taken.append(c)
-                if len(chosen) == n:
-                    return chosen
-        raise ValueError(f"cannot draw {n} named colours {min_dist} apart (got {len(chosen)})")
-    tries = 0
-    while len(chosen) < n:
-        cand = rng.integers(0, 256, size=(256, 3))
+        pool = np.array(list(NAMED_COLORS.values()), dtype=np.float64)
+        batches = [pool[rng.permutation(len(pool))]]
+    else:
+        batches = (rng.integers(0, 256, size=(256, 3)).astype(np.float64) for _ in range(max(1, max_tries // 256)))
+    for cand in batches:
+        if len(taken):
+            d2 = ((cand[:, None, :] - taken[None]) ** 2).sum(axis=2).min(axis=1)
+            cand = cand[d2 >= limit2]
         for c in cand:
-            tries += 1
-            c = (int(c[0]), int(c[1]), int(c[2]))
-            if all(rgb_distance(c, t) >= min_dist for t in taken):
-                chosen.append(c)
-                taken.append(c)
-                if len(chosen) == n:
-                    return chosen
-        if tries >= max_tries:
-            raise ValueError(f"cannot draw {n} colours {min_dist} apart (got {len(chosen)} in {tries} tries)")
-    return chosen
+            if len(taken) > len(exclude) and ((taken[len(exclude):] - c) ** 2).sum(axis=1).min() < limit2:
+                continue
+            taken = np.vstack([taken, c])
+            chosen.append((int(c[0]), int(c[1]), int(c[2])))
+            if len(chosen) == n:
+                return chosen
+    kind = "named colours" if named else "colours"
+    raise ValueError(f"cannot draw {n} {kind} {min_dist:.1f} apart (got {len(chosen)})")
 
 
 def sample_separated(rng: np.random.Generator, n: int, min_dist: float, exclude=(), named: bool = False):

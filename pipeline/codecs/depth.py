@@ -84,36 +84,36 @@ def encode_depth(depth) -> np.ndarray:
     """HxW metric depth (metres, +inf = no hit) -> HxWx3 uint8 on the paper's 7-edge path.
 
     Round trip bound: ``|f(decode_depth(encode_depth(d))) - f(d)| <= 1/3570`` (see module docstring)."""
-    return PALETTE[depth_to_index(depth)]
+    return np.take(PALETTE, depth_to_index(depth), axis=0)
 
 
 def rgb_to_index(rgb) -> np.ndarray:
-    """HxWx3 uint8 -> path index (int16, 0..1785) of the nearest point of the path, in closed form."""
+    """HxWx3 uint8 -> path index (int16, 0..1785) of the nearest point of the path, in closed form.
+
+    Edge k keeps two channels at 0 or 255, so its squared distance is a sum of two per-channel terms
+    (``x^2`` or ``(255-x)^2``) and the nearest point on it sits at the free channel's value."""
     img = check_rgb(rgb)
-    x = img.astype(np.int32)
-    lo = x * x  # squared distance of each channel to 0
-    hi = (255 - x) ** 2  # ... and to 255
-    best_d = None
-    best_edge = np.zeros(img.shape[:2], dtype=np.int16)
-    for k in range(7):
-        ch = int(EDGE_CHANNEL[k])
-        dist = None
-        for c in range(3):
-            if c == ch:
-                continue
-            term = hi[..., c] if EDGE_START[k, c] else lo[..., c]
-            dist = term if dist is None else dist + term
-        if best_d is None:
-            best_d = dist
-        else:
-            better = dist < best_d
-            best_d = np.where(better, dist, best_d)
-            best_edge[better] = k
-    free = np.take_along_axis(img, EDGE_CHANNEL[best_edge][..., None].astype(np.intp), axis=2)[..., 0].astype(np.int16)
-    pos = np.where(EDGE_RISING[best_edge], free, 255 - free)
-    return (best_edge * 255 + pos).astype(np.int16)
+    r, g, b = (img[..., c].astype(np.int32) for c in range(3))
+    lr, lg, lb = r * r, g * g, b * b
+    hr, hg, hb = (255 - r) ** 2, (255 - g) ** 2, (255 - b) ** 2
+    # (distance^2, index) per edge, in path order; the strict < below gives ties to the earliest edge
+    edges = (
+        (lg + lb, r),  # black -> red: R rises, G = B = 0
+        (hr + lb, 255 + g),  # red -> yellow: G rises
+        (hg + lb, 765 - r),  # yellow -> green: R falls
+        (lr + hg, 765 + b),  # green -> cyan: B rises
+        (lr + hb, 1275 - g),  # cyan -> blue: G falls
+        (lg + hb, 1275 + r),  # blue -> violet: R rises
+        (hr + hb, 1530 + g),  # violet -> white: G rises
+    )
+    best, q = edges[0][0].copy(), edges[0][1].copy()
+    for dist, index in edges[1:]:
+        better = dist < best
+        np.minimum(best, dist, out=best)
+        np.copyto(q, index, where=better)
+    return q.astype(np.int16)
 
 
 def decode_depth(rgb) -> np.ndarray:
     """HxWx3 RGB (any colours) -> HxW float32 metric depth via the nearest point of the path; white -> +inf."""
-    return _Q_TO_DEPTH[rgb_to_index(rgb)]
+    return np.take(_Q_TO_DEPTH, rgb_to_index(rgb))

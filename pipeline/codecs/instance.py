@@ -74,7 +74,7 @@ def encode_instance(instance, instance_classes: dict[int, str], class_name: str,
         "decoder": {"tau": TAU, "min_area_fraction": MIN_AREA_FRACTION, "erode_keep": ERODE_KEEP,
                     "merge_box_ratio": MERGE_BOX_RATIO},
     }
-    return lut[inst], prompt, meta
+    return np.take(lut, inst, axis=0), prompt, meta
 
 
 def parse_instance_prompt(prompt: str) -> tuple[str, tuple[int, int, int]]:

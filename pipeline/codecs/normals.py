@@ -39,8 +39,13 @@ def encode_normals(normals, valid=None) -> np.ndarray:
     inv = 1.0 / np.where(valid, norm, 1.0)
     out = np.empty(n.shape, dtype=np.uint8)
     for c in range(3):
-        v = np.clip((1.0 + _SIGN[c] * (n[..., c] * inv)) / 2.0, 0.0, 1.0) * 255.0
-        out[..., c] = v.astype(np.uint8)  # v >= 0, so the cast truncates
+        # clip((1 +- u)/2, 0, 1) * 255 == clip((1 +- u) * 127.5, 0, 255) bit for bit (halving is exact)
+        v = np.multiply(n[..., c], inv)
+        v *= _SIGN[c]
+        v += 1.0
+        v *= 127.5
+        np.clip(v, 0.0, 255.0, out=v)
+        out[..., c] = v  # v >= 0, so the cast truncates
     out[~valid] = NO_NORMAL_RGB
     return out
 
@@ -61,7 +66,7 @@ def decode_normals(rgb) -> np.ndarray:
     """HxWx3 RGB (any colours) -> HxWx3 float32 unit normals; zero vectors where there is no normal."""
     img = check_rgb(rgb)
     centre = (np.minimum(np.arange(256, dtype=np.float32) + 0.5, 255.0) / 255.0) * 2.0 - 1.0
-    n = centre[img]
+    n = np.take(centre, img)
     n[..., 0] *= -1.0
     inv = np.where(_valid(img), 1.0 / np.maximum(vector_norm(n), 1e-12), 0.0).astype(np.float32)
     n *= inv[..., None]

@@ -137,13 +137,15 @@ def _instance_pairs(view, graph, seed, opt):
 
 def _referring_pairs(view, graph, seed, opt):
     inst = np.asarray(view.instance)
-    n_ref = len(referable_objects(graph))
+    cands = referable_objects(graph)
+    n_ref = len(cands)
     plan = [1] * min(opt.n_referring, n_ref) + ([min(3, n_ref)] if opt.referring_multi and n_ref >= 2 else [])
     used: tuple[int, ...] = ()
     out = []
     for k, n in enumerate(plan):
         s = sub_seed(seed, "referring", k)
-        target, prompt, meta = encode_referring(inst, graph, s, n_objects=n, exclude=used if n == 1 else ())
+        target, prompt, meta = encode_referring(inst, graph, s, n_objects=n, exclude=used if n == 1 else (),
+                                                candidates=cands)
         if n == 1:
             used += (meta["objects"][0]["instance_id"],)
         rt = None

@@ -144,14 +144,18 @@ def _colors(rng: np.random.Generator, n: int, background: str) -> list[str]:
     raise ValueError(f"cannot draw {n} named colours {MIN_COLOR_DISTANCE} apart on {background}")
 
 
-def encode_referring(instance, scene_graph: dict, seed: int, n_objects: int = 1, exclude: tuple[int, ...] = ()):
+def encode_referring(instance, scene_graph: dict, seed: int, n_objects: int = 1, exclude: tuple[int, ...] = (),
+                     candidates: dict[int, list[Descriptor]] | None = None):
     """HxW instance ids + the view's scene graph -> (target, prompt, meta).
 
     ``n_objects`` = 1 gives the single-object form; more gives the multi-object form. Targets are drawn
-    (seeded) among :func:`referable_objects` not in ``exclude``; ValueError if too few exist."""
+    (seeded) among :func:`referable_objects` (pass ``candidates`` to reuse them across calls) not in
+    ``exclude``; ValueError if too few exist."""
     inst = check_labels(instance, "instance")
     rng = np.random.default_rng(seed)
-    pool = {k: v for k, v in referable_objects(scene_graph).items() if k not in exclude}
+    if candidates is None:
+        candidates = referable_objects(scene_graph)
+    pool = {k: v for k, v in candidates.items() if k not in exclude}
     if len(pool) < n_objects:
         raise ValueError(f"only {len(pool)} objects can be referred to uniquely; {n_objects} requested")
     ids = sorted(pool)
@@ -181,7 +185,7 @@ def encode_referring(instance, scene_graph: dict, seed: int, n_objects: int = 1,
         "background_name": bg_name,
         "background_rgb": list(bg_rgb),
     }
-    return lut[inst], prompt, meta
+    return np.take(lut, inst, axis=0), prompt, meta
 
 
 def parse_referring_prompt(prompt: str) -> tuple[list[tuple[str, tuple[int, int, int]]], tuple[int, int, int]]:

@@ -2,7 +2,9 @@
 
 Per sample (seeded): a subset of the view's classes is listed (unlisted classes paint as background),
 a few classes absent from the view may be listed too, and every listed class plus "background" gets a
-colour at least ``MIN_COLOR_DISTANCE`` (RGB, 0..255) from all others, so a model has to read the mapping.
+colour at least ``MIN_COLOR_DISTANCE`` (RGB, 0..255) from all others, so a model has to read the mapping
+(with more than about 30 listed classes the distance is lowered in 10% steps; the meta records the one
+used; colour names switch to hex when the named palette cannot keep the distance).
 The mapping is written as JSON (``<r,g,b>``, hex or colour names) or as sentences ("The chair is
 represented by (255, 255, 0)."); :func:`parse_semantic_prompt` reads every form back.
 Decode: each pixel takes the class of the nearest listed colour.
@@ -16,7 +18,7 @@ import re
 import numpy as np
 
 from pipeline.codecs import prompts
-from pipeline.codecs.colors import format_color, nearest_color_index, parse_color, sample_separated
+from pipeline.codecs.colors import format_color, nearest_color_index, parse_color, sample_colors, sample_separated
 from pipeline.codecs.validation import check_labels, check_rgb, present_ids
 
 MIN_COLOR_DISTANCE = 80.0
@@ -97,7 +99,14 @@ def encode_semantic(semantic, class_table: dict[int, str], seed: int, *, mapping
     color_form = color_form or str(rng.choice(MAPPING_FORMS[mapping_form]))
     if color_form not in MAPPING_FORMS[mapping_form]:
         raise ValueError(f"color_form: {color_form!r} is not allowed with {mapping_form!r}")
-    colors, dist = sample_separated(rng, len(names) + 1, MIN_COLOR_DISTANCE, named=color_form == "name")
+    colors = None
+    if color_form == "name":
+        try:
+            colors, dist = sample_colors(rng, len(names) + 1, MIN_COLOR_DISTANCE, named=True), MIN_COLOR_DISTANCE
+        except ValueError:
+            color_form = "hex"  # too many classes for well-separated named colours
+    if colors is None:
+        colors, dist = sample_separated(rng, len(names) + 1, MIN_COLOR_DISTANCE)
     bg_rgb, colors = colors[0], colors[1:]
 
     lut = np.empty((int(labels.max()) + 1 if labels.size else 1, 3), dtype=np.uint8)
@@ -109,7 +118,7 @@ def encode_semantic(semantic, class_table: dict[int, str], seed: int, *, mapping
             lut[i] = rgb
         cid = cls_ids[0] if cls_ids else int(vocab[name])
         classes.append({"name": name, "id": cid, "view_ids": cls_ids, "rgb": list(rgb), "present": bool(cls_ids)})
-    target = lut[labels]
+    target = np.take(lut, labels, axis=0)
 
     entries = [(c["name"], tuple(c["rgb"])) for c in classes] + [(BACKGROUND, bg_rgb)]
     verb = _SENTENCE_VERBS[int(rng.integers(len(_SENTENCE_VERBS)))]
@@ -155,7 +164,7 @@ def decode_semantic(rgb, meta_or_prompt, class_ids: dict[str, int] | None = None
     img = check_rgb(rgb)
     palette = semantic_palette(meta_or_prompt, class_ids)
     idx = nearest_color_index(img, [p[2] for p in palette])
-    return np.array([p[1] for p in palette], dtype=np.uint16)[idx]
+    return np.take(np.array([p[1] for p in palette], dtype=np.uint16), idx)
 
 
 def expected_semantic(semantic: np.ndarray, meta: dict) -> np.ndarray:
@@ -165,4 +174,4 @@ def expected_semantic(semantic: np.ndarray, meta: dict) -> np.ndarray:
         for i in c["view_ids"]:
             if i < len(lut):
                 lut[i] = c["id"]
-    return lut[semantic]
+    return np.take(lut, semantic)

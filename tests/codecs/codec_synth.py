@@ -81,3 +81,56 @@ def make_view(width: int = 64, height: int = 48, seed: int = 0) -> RenderedView:
         intrinsics={"fx": w / 1.15, "fy": w / 1.15, "cx": w / 2, "cy": h / 2, "width": w, "height": h},
         cam2world=cam,
     )
+
+
+BUSY_CLASSES = ("table", "chair", "lamp", "cabinet", "box", "sphere")
+_BUSY_COLOURS = ("red", "blue", "green", "yellow", "white", "black", "brown", "gray")
+
+
+def make_busy_view(size: int = 512, n_objects: int = 24, seed: int = 0) -> tuple[SceneSpec, RenderedView]:
+    """A cluttered room: floor, wall and ``n_objects`` overlapping ellipses of 6 classes, with smooth depth
+    and per-object normals, for benchmarks and stress tests. Returns (spec, view)."""
+    rng = np.random.default_rng(seed)
+    h = w = size
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32) / size
+    inst = np.where(yy < 0.45, 2, 1).astype(np.uint16)
+    depth = np.where(yy < 0.45, 8.0, 1.0 + 7.0 * (1.0 - yy)).astype(np.float32)
+    normals = np.zeros((h, w, 3), np.float32)
+    normals[yy < 0.45] = (0, 0, 1)
+    normals[yy >= 0.45] = _unit((0, 1, 0.3))
+    depth[yy < 0.05] = np.inf
+    inst[yy < 0.05] = 0
+    normals[yy < 0.05] = 0
+    objs = [SceneObject(1, "floor", (Part("plane", (0, 0, 0), (10, 10, 0), _mat("gray", (0.5,) * 3)),)),
+            SceneObject(2, "wall", (Part("plane", (0, 5, 1.5), (10, 0, 3), _mat("white", (0.9,) * 3)),))]
+    classes = {1: "floor", 2: "wall"}
+    dists = np.sort(rng.uniform(1.5, 7.5, n_objects))[::-1]  # paint far to near
+    for k, d in zip(range(n_objects), dists):
+        iid = 3 + k
+        cls = BUSY_CLASSES[int(rng.integers(len(BUSY_CLASSES)))]
+        colour = _BUSY_COLOURS[int(rng.integers(len(_BUSY_COLOURS)))]
+        dims = tuple(float(v) for v in rng.uniform(0.1, 1.2, 3))
+        cy, cx = rng.uniform(0.2, 0.95), rng.uniform(0.05, 0.95)
+        ry, rx = rng.uniform(0.02, 0.12, 2) * 3.0 / d
+        m = ((yy - cy) / ry) ** 2 + ((xx - cx) / rx) ** 2 <= 1.0
+        inst[m] = iid
+        depth[m] = d * (1.0 + 0.05 * (xx[m] - cx))
+        normals[m] = _unit(rng.normal(size=3) * (1, 1, 0.3) + (0, 0, 1.5))
+        classes[iid] = cls
+        objs.append(SceneObject(iid, cls, (Part("cube", (float(cx), float(d), dims[2] / 2), dims,
+                                                _mat(colour, (0.5,) * 3)),), supported_by=1))
+    ids = {**CLASS_IDS, "cabinet": 7, "sphere": 17}
+    lut = np.zeros(int(inst.max()) + 1, np.uint16)
+    for iid, cls in classes.items():
+        lut[iid] = ids[cls]
+    sem = lut[inst]
+    table = {ids[c]: c for c in set(classes.values())}
+    spec = SceneSpec("scnbusy", seed, "test_room", "indoor", tuple(objs), (), World(),
+                     (Camera(look_at((0, -2, 1.5), (0, 2, 0.7)), 60.0, w, h),))
+    view = RenderedView(
+        scene_id="scnbusy", view_index=0, rgb=rng.integers(0, 256, (h, w, 3), dtype=np.uint8), depth=depth,
+        normals=normals, instance=inst, semantic=sem, class_table=table, instance_classes=classes,
+        intrinsics={"fx": w / 1.15, "fy": w / 1.15, "cx": w / 2, "cy": h / 2, "width": w, "height": h},
+        cam2world=np.eye(4),
+    )
+    return spec, view

@@ -119,3 +119,20 @@ def test_depth_task_default_is_the_rainbow_walk():
     target, prompt, meta = encode_depth_task(d, seed=0)
     assert meta["colormap"] == "rainbow" and np.array_equal(target, encode_depth(d))
     assert np.array_equal(decode_depth_task(target, prompt), decode_depth(target))
+
+
+@settings(max_examples=40, deadline=None)
+@given(images, st.sampled_from(COLORMAPS), st.floats(0, 5), st.floats(0.5, 100))
+def test_named_colormap_decodes_arbitrary_rgb(img, name, near, span):
+    dec = decode_depth_colormap(img, name, near, near + span)
+    assert dec.shape == img.shape[:2] and dec.dtype == np.float32
+    assert (dec >= np.float32(near) - 1e-4).all() and (dec <= np.float32(near + span) + 1e-3).all()
+
+
+def test_named_colormap_rejects_bad_range_and_name():
+    with pytest.raises(ValueError, match="near_m < far_m"):
+        encode_depth_colormap(np.ones((2, 2)), "plasma", 5.0, 5.0)
+    with pytest.raises(ValueError, match="unknown colour map"):
+        decode_depth_colormap(np.zeros((2, 2, 3), np.uint8), "jet", 0.0, 1.0)
+    with pytest.raises(ValueError, match="colormap"):
+        encode_depth_task(np.ones((2, 2)), 0, colormap="jet")

@@ -117,3 +117,12 @@ def test_errors_name_the_problem(view):
         decode_instance(view.rgb, 3)
     with pytest.raises(ValueError, match="dtype"):
         decode_instance(view.rgb.astype(np.float32), {"background_rgb": [0, 0, 0]})
+
+
+def test_hundred_instances_in_a_grid():
+    inst = (np.arange(100, dtype=np.uint16) + 1).reshape(10, 10).repeat(8, axis=0).repeat(8, axis=1)
+    classes = {i: "box" for i in range(1, 101)}
+    target, prompt, meta = encode_instance(inst, classes, "box", 3)
+    assert meta["min_color_distance"] >= 2 * 14
+    truth = [inst == o["instance_id"] for o in meta["instances"]]
+    assert match_masks(truth, decode_instance(target, prompt)) == [1.0] * 100

@@ -75,3 +75,12 @@ def test_decode_arbitrary_rgb(view, graph, img, seed):
     dec = decode_referring(img, prompt)
     assert all(m.shape == (5, 9) and m.dtype == bool for m in dec.values())
     assert sum(m.astype(int) for m in dec.values()).max() <= 1
+
+
+def test_errors_name_the_problem(view, graph):
+    with pytest.raises(ValueError, match="integer label map"):
+        encode_referring(view.depth, graph, 0)
+    with pytest.raises(ValueError, match="template"):
+        decode_referring(view.rgb, "Paint something nice.")
+    with pytest.raises(ValueError, match="shape"):
+        decode_referring(view.rgb[..., 0], encode_referring(view.instance, graph, 0)[1])

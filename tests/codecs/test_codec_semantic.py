@@ -77,3 +77,16 @@ def test_errors_name_the_problem(view):
     assert decode_semantic(np.zeros((2, 2, 3), np.uint8), '{"unicorn": <1,2,3>}', class_ids={"unicorn": 99}).max() == 99
     with pytest.raises(ValueError, match="channels"):
         decode_semantic(np.zeros((2, 2, 4), np.uint8), '{"chair": <1,2,3>}')
+
+
+def test_many_classes_stay_separated_and_decodable():
+    labels = np.arange(1, 61, dtype=np.uint16).reshape(6, 10).repeat(3, axis=0).repeat(3, axis=1)
+    table = {i: f"class{i}" for i in range(1, 61)}
+    vocab = {f"extra{i}": 100 + i for i in range(5)}
+    for form in ("name", "hex"):
+        target, prompt, meta = encode_semantic(labels, table, 1, mapping_form="json", color_form=form, vocabulary=vocab)
+        colors = [c["rgb"] for c in meta["classes"]] + [meta["background_rgb"]]
+        assert min_pairwise_distance(colors) >= meta["min_color_distance"] > 40
+        assert meta["color_form"] == "hex"
+        ids = {c["name"]: c["id"] for c in meta["classes"]}
+        assert np.array_equal(decode_semantic(target, prompt, class_ids=ids), expected_semantic(labels, meta))
