@@ -1,0 +1,202 @@
+"""Render the views of the scene currently built in Blender: an anti-aliased RGB image plus exact labels.
+
+Two Cycles renders per view, on the same scene data (``use_persistent_data`` keeps the BVH, images and
+light distributions between them):
+1. RGB: ``RenderSettings`` samples/adaptive threshold/denoiser/bounces, 1.5 px Blackman-Harris filter,
+   written as an 8-bit PNG through Blender's colour management (BlenderProc's default view transform).
+2. Labels: one sample per pixel, a 0.01 px filter (so the one camera ray leaves within 0.005 px of the
+   pixel centre), no bounces, no denoiser; written as a float32 multilayer EXR and read with ``OpenEXR``.
+   Every value comes from that single ray, so nothing is blended across surfaces.
+
+Label conventions (the same everywhere in the pipeline):
+- depth: Cycles' Z pass, planar z-depth along the optical axis in metres; +inf where the ray escapes.
+- normals: GEOMETRIC normals, i.e. the true normal of the triangle hit (Cycles' "True Normal"), not the
+  shading normal: they describe the surface that was actually rendered, are unit by construction,
+  are unaffected by smooth shading, bump or texture, and can be checked against the mesh exactly.
+  Consequence: a smooth-shaded curved primitive looks smooth in RGB but shows its facets in the normal
+  label; generators that want smoother normal labels raise ``Part.segments``. Normals are rotated into
+  the camera frame and flipped to face the camera in numpy (:mod:`pipeline.render.labels`).
+- back faces (the underside of a plane, the inside of an open shape) are labelled like front faces:
+  the hit object's ids and its normal flipped to face the camera.
+- glass and other transmissive materials: labels describe the first surface the camera ray hits, i.e.
+  the glass itself (its depth, normal and ids), not what is seen through it. Lights are invisible to
+  camera rays, so they never appear in images or labels.
+- instance ids: the object's ``instance_id`` (0 = nothing) from a per-material AOV; semantic ids are the
+  taxonomy ids of the instances' classes (``pipeline.taxonomy.class_id``), 0 = nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from pathlib import Path
+
+import bpy
+import numpy as np
+import OpenEXR
+from PIL import Image
+
+from pipeline.render.blender_scene import set_camera
+from pipeline.render.labels import camera_labels
+from pipeline.render.materials import AOV_INSTANCE, AOV_NORMAL
+from pipeline.render.settings import RenderSettings
+from pipeline.render.view import RenderedView
+from pipeline.scene_spec import Camera, SceneSpec
+from pipeline.taxonomy import class_id
+
+RGB_FILTER_WIDTH = 1.5
+LABEL_FILTER_WIDTH = 0.01  # Blender's minimum
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """Silence Cycles' per-tile progress lines (written to file descriptor 1 by C code)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def prepare_renderer() -> None:
+    """Once per process, after BlenderProc's init: passes, output path settings, no compositor."""
+    from blenderproc.python.renderer.RendererUtility import set_denoiser
+
+    scene = bpy.context.scene
+    set_denoiser(None)  # BlenderProc's default denoiser runs in the compositor; Cycles' own is used instead
+    scene.use_nodes = False
+    scene.render.use_compositing = False
+    scene.render.use_sequencer = False
+    scene.render.use_persistent_data = True
+    scene.cycles.seed = 0
+    layer = scene.view_layers[0]
+    layer.cycles.use_denoising = True  # per-render switch: scene.cycles.use_denoising
+    layer.use_pass_normal = False
+    layer.use_pass_diffuse_color = False
+    layer.use_pass_object_index = False
+    layer.use_pass_z = True
+    for name, kind in ((AOV_NORMAL, "COLOR"), (AOV_INSTANCE, "VALUE")):
+        if name not in layer.aovs:
+            aov = layer.aovs.add()
+            aov.name, aov.type = name, kind
+
+
+def set_rgb_mode(settings: RenderSettings) -> None:
+    """Cycles integrator settings of the anti-aliased RGB render."""
+    c = bpy.context.scene.cycles
+    c.samples = settings.samples
+    c.use_adaptive_sampling = settings.adaptive_threshold > 0
+    c.adaptive_threshold = settings.adaptive_threshold
+    c.use_denoising = settings.denoise
+    c.denoiser = "OPENIMAGEDENOISE"
+    c.max_bounces = settings.max_bounces
+    for field in ("diffuse_bounces", "glossy_bounces", "transmission_bounces", "volume_bounces"):
+        setattr(c, field, settings.max_bounces)
+    c.transparent_max_bounces = max(8, settings.max_bounces)
+    c.filter_type = "BLACKMAN_HARRIS"
+    c.filter_width = RGB_FILTER_WIDTH
+
+
+def set_label_mode() -> None:
+    """Cycles integrator settings of the label render: one pixel-centred camera ray per pixel."""
+    c = bpy.context.scene.cycles
+    c.samples = 1
+    c.use_adaptive_sampling = False
+    c.use_denoising = False
+    c.max_bounces = 0
+    c.filter_type = "BLACKMAN_HARRIS"
+    c.filter_width = LABEL_FILTER_WIDTH
+
+
+def _render_to(path: Path, multilayer_exr: bool) -> float:
+    """Render the current camera to ``path``; return the seconds spent in the render call."""
+    render = bpy.context.scene.render
+    im = render.image_settings
+    if multilayer_exr:
+        im.file_format = "OPEN_EXR_MULTILAYER"
+        im.color_depth = "32"
+        im.exr_codec = "NONE"
+    else:
+        im.file_format = "PNG"
+        im.color_mode = "RGB"
+        im.color_depth = "8"
+        im.compression = 15
+    render.filepath = str(path)
+    with _quiet_stdout():
+        t0 = time.perf_counter()
+        bpy.ops.render.render(write_still=True)
+        return time.perf_counter() - t0
+
+
+def render_rgb(path: Path, settings: RenderSettings) -> float:
+    """Render the current camera's RGB image to ``path`` (PNG); return the render seconds."""
+    set_rgb_mode(settings)
+    return _render_to(path, multilayer_exr=False)
+
+
+def read_rgb(path: Path) -> np.ndarray:
+    with Image.open(path) as img:
+        return np.asarray(img.convert("RGB")).copy()
+
+
+def render_labels(path: Path) -> float:
+    """Render the label passes of the current camera to ``path`` (EXR); return the render seconds."""
+    set_label_mode()
+    return _render_to(path, multilayer_exr=True)
+
+
+def read_label_passes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Raw (depth, world normal HxWx3, instance) from a label EXR, top row first."""
+    channels = OpenEXR.File(str(path)).channels()
+    layer = bpy.context.scene.view_layers[0].name
+    depth = channels[f"{layer}.Depth.Z"].pixels
+    normal = channels[f"{layer}.{AOV_NORMAL}"].pixels[..., :3]
+    instance = channels[f"{layer}.{AOV_INSTANCE}.X"].pixels
+    return depth, normal, instance
+
+
+def render_view(
+    spec: SceneSpec, view_index: int, camera: Camera, settings: RenderSettings, workdir: Path
+) -> RenderedView:
+    """Render view ``view_index`` of the built scene ``spec``: RGB and exact labels, with timings."""
+    set_camera(camera)
+    rgb_path, label_path = workdir / "rgb.png", workdir / "labels.exr"
+    timings = {"rgb_render": render_rgb(rgb_path, settings), "label_render": render_labels(label_path)}
+    t0 = time.perf_counter()
+    rgb = read_rgb(rgb_path)
+    depth_raw, normal_raw, instance_raw = read_label_passes(label_path)
+    t1 = time.perf_counter()
+    intrinsics = camera.intrinsics()
+    cam2world = np.asarray(camera.cam2world, dtype=np.float64)
+    depth, normals, instance = camera_labels(depth_raw, normal_raw, instance_raw, cam2world, intrinsics)
+
+    classes = {o.instance_id: o.class_name for o in spec.objects}
+    visible = [int(i) for i in np.unique(instance) if i != 0]
+    instance_classes = {i: classes[i] for i in visible}
+    lut = np.zeros(65536, dtype=np.uint16)
+    for i, name in instance_classes.items():
+        lut[i] = class_id(name)
+    semantic = lut[instance]
+    class_table = {class_id(name): name for name in sorted(set(instance_classes.values()))}
+    timings.update(readback=t1 - t0, label_decode=time.perf_counter() - t1)
+    return RenderedView(
+        scene_id=spec.scene_id,
+        view_index=view_index,
+        rgb=rgb,
+        depth=depth,
+        normals=normals,
+        instance=instance,
+        semantic=semantic,
+        class_table=class_table,
+        instance_classes=instance_classes,
+        intrinsics=intrinsics,
+        cam2world=cam2world,
+        timings=timings,
+    )

@@ -1,0 +1,74 @@
+"""A long-lived renderer: Blender is brought up once per process, then scenes are rendered one after another.
+
+This is the unit the Ray actors wrap (one per process); it knows nothing about Ray. Each scene is built,
+its views rendered, and the Blender scene cleared again, so memory stays flat over many scenes.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from pipeline.render.blender_boot import init_blender
+from pipeline.render.settings import RenderSettings
+from pipeline.render.view import RenderedView
+from pipeline.scene_spec import SceneSpec
+
+log = logging.getLogger(__name__)
+
+
+def _scratch_dir() -> Path:
+    shm = Path("/dev/shm")
+    return Path(tempfile.mkdtemp(prefix="render_worker_", dir=shm if shm.is_dir() else None))
+
+
+class RenderWorker:
+    """Render :class:`SceneSpec` s into :class:`RenderedView` s with fixed :class:`RenderSettings`.
+
+    ``device`` says where Cycles runs ("CPU" or "GPU <backend>: <names>"). Per view, ``timings`` holds
+    ``scene_build`` (the scene's build time split evenly over its views, so sums over views are totals),
+    ``rgb_render`` and ``label_render`` (seconds inside Cycles render calls, file write included),
+    ``readback`` (reading the files back) and ``label_decode`` (numpy label conversion).
+    """
+
+    def __init__(self, settings: RenderSettings | None = None):
+        self.settings = settings or RenderSettings()
+        init_blender()
+        from pipeline.render.blender_render import prepare_renderer
+        from pipeline.render.devices import configure_device
+
+        self.device = configure_device(self.settings)
+        prepare_renderer()
+        self._workdir = _scratch_dir()
+        log.info("render worker ready on %s, settings %s", self.device, self.settings.model_dump())
+
+    def render_scene(self, spec: SceneSpec) -> list[RenderedView]:
+        """Build ``spec`` in Blender, render each of its cameras, clear the scene; one view per camera."""
+        from pipeline.render.blender_render import render_view
+        from pipeline.render.blender_scene import build_scene, clear_scene
+
+        if not spec.cameras:
+            raise ValueError(f"scene {spec.scene_id} has no cameras")
+        try:
+            t0 = time.perf_counter()
+            build_scene(spec)
+            build = time.perf_counter() - t0
+            views = [render_view(spec, i, cam, self.settings, self._workdir) for i, cam in enumerate(spec.cameras)]
+        finally:
+            clear_scene()
+        for view in views:
+            view.timings["scene_build"] = build / len(views)
+        return views
+
+    def close(self) -> None:
+        """Remove the worker's scratch files (Blender itself lives until the process ends)."""
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def __enter__(self) -> RenderWorker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,160 @@
+"""One real tiny Cycles render through RenderWorker: labels are exact where they can be checked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from pipeline.scene_spec import Camera, Light, Material, Part, SceneObject, SceneSpec, World, look_at
+from pipeline.taxonomy import class_id
+
+pytestmark = [pytest.mark.blender, pytest.mark.xdist_group("blender")]
+
+GREY = Material("concrete", (0.5, 0.5, 0.5), "grey", roughness=0.8)
+RED = Material("plastic", (0.8, 0.1, 0.1), "red", roughness=0.3)
+GLASS = Material("glass", (0.9, 0.9, 0.9), "clear", roughness=0.0, transmission=1.0)
+
+
+def _scene() -> SceneSpec:
+    """A floor that ends in open sky, a box, a glass sphere and a two-part table with id > 32767."""
+    table_top = Part("cube", (1.0, 1.0, 0.7), (0.8, 0.8, 0.05), GREY)
+    table_leg = Part("cylinder", (1.0, 1.0, 0.35), (0.1, 0.1, 0.65), GREY, segments=12)
+    return SceneSpec(
+        scene_id="blendertest",
+        seed=0,
+        family="test",
+        kind="indoor",
+        objects=(
+            SceneObject(1, "floor", (Part("plane", (0.0, 0.0, 0.0), (6.0, 6.0, 0.0), GREY),)),
+            SceneObject(2, "box", (Part("cube", (-0.6, 0.3, 0.4), (0.8, 0.8, 0.8), RED, rotation=(0, 0, 0.4)),)),
+            SceneObject(3, "sphere", (Part("uv_sphere", (0.3, -0.8, 0.35), (0.7, 0.7, 0.7), GLASS, smooth=True),)),
+            SceneObject(40000, "table", (table_top, table_leg)),
+        ),
+        lights=(Light("point", (2.0, -2.0, 3.0), 150.0), Light("sun", (0, 0, 10), 1.0, rotation=(0.5, 0.2, 0))),
+        world=World(kind="sky", strength=0.05, sun_elevation=0.6),
+        cameras=(
+            Camera(look_at((0.0, -4.5, 1.6), (0.0, 0.0, 0.6)), 60.0, 64, 48),
+            Camera(look_at((3.0, -3.0, 0.8), (0.0, 0.0, 0.8), roll=0.2), 75.0, 40, 56),
+        ),
+    )
+
+
+@pytest.fixture(scope="module")
+def views():
+    from pipeline.render.settings import RenderSettings
+    from pipeline.render.worker import RenderWorker
+
+    spec = _scene()
+    with RenderWorker(RenderSettings(quality="draft", samples=8, threads=1)) as worker:
+        return spec, worker.render_scene(spec)
+
+
+def _floor_depth(view) -> np.ndarray:
+    """Analytic planar depth of the (infinite) floor z=0 at every pixel centre; +inf where the ray misses it."""
+    k = view.intrinsics
+    j, i = np.meshgrid(np.arange(k["width"]) + 0.5, np.arange(k["height"]) + 0.5)
+    d_cam = np.stack([(j - k["cx"]) / k["fx"], -(i - k["cy"]) / k["fy"], -np.ones_like(j)], axis=-1)
+    d_world = d_cam @ view.cam2world[:3, :3].T
+    t = -view.cam2world[2, 3] / d_world[..., 2]
+    hits = (t > 0) & (np.abs(view.cam2world[0, 3] + t * d_world[..., 0]) <= 3) \
+        & (np.abs(view.cam2world[1, 3] + t * d_world[..., 1]) <= 3)
+    return np.where(hits, t, np.inf)  # t scales a ray with camera z = -1, so t is the planar depth
+
+
+def test_one_view_per_camera_with_shapes_and_dtypes(views):
+    spec, out = views
+    assert [v.view_index for v in out] == [0, 1]
+    for v, cam in zip(out, spec.cameras):
+        h, w = cam.height, cam.width
+        assert v.rgb.shape == (h, w, 3) and v.rgb.dtype == np.uint8
+        assert v.depth.shape == (h, w) and v.depth.dtype == np.float32
+        assert v.normals.shape == (h, w, 3) and v.normals.dtype == np.float32
+        assert v.instance.dtype == np.uint16 and v.semantic.dtype == np.uint16
+        assert v.intrinsics == cam.intrinsics()
+        np.testing.assert_array_equal(v.cam2world, np.asarray(cam.cam2world))
+        assert {"scene_build", "rgb_render", "label_render"} <= set(v.timings)
+
+
+def test_depth_is_finite_exactly_where_something_is_hit(views):
+    _, out = views
+    for v in out:
+        hit = v.instance > 0
+        assert np.array_equal(np.isfinite(v.depth), hit)
+        assert np.all(np.isposinf(v.depth[~hit]))
+        assert np.all(v.depth[hit] > 0)
+        assert 0 < hit.mean() < 1  # open sky and geometry both in view
+    assert np.all(np.isinf(out[0].depth[0]))  # the top row looks over the floor's edge into the sky
+
+
+def test_floor_depth_matches_the_plane(views):
+    _, out = views
+    v = out[0]
+    floor = v.instance == 1
+    analytic = _floor_depth(v)
+    np.testing.assert_allclose(v.depth[floor], analytic[floor], rtol=1e-4)
+    assert np.all(np.isfinite(analytic[floor]))
+
+
+def test_normals_are_unit_face_the_camera_and_zero_on_misses(views):
+    _, out = views
+    for v in out:
+        hit = v.instance > 0
+        norms = np.linalg.norm(v.normals, axis=-1)
+        assert np.all(np.abs(norms[hit] - 1) <= 1e-4)
+        assert np.all(v.normals[~hit] == 0)
+        k = v.intrinsics
+        j, i = np.meshgrid(np.arange(k["width"]) + 0.5, np.arange(k["height"]) + 0.5)
+        rays = np.stack([(j - k["cx"]) / k["fx"], -(i - k["cy"]) / k["fy"], -np.ones_like(j)], axis=-1)
+        assert np.all(np.einsum("hwc,hwc->hw", v.normals, rays)[hit] <= 0)
+    # the floor's normal is world +Z, in the camera frame R^T (0, 0, 1)
+    v = out[0]
+    expected = v.cam2world[:3, :3].T @ np.array([0.0, 0.0, 1.0])
+    np.testing.assert_allclose(v.normals[v.instance == 1], np.broadcast_to(expected, (int((v.instance == 1).sum()), 3)),
+                               atol=1e-5)
+
+
+def test_ids_match_the_scene_objects(views):
+    spec, out = views
+    classes = {o.instance_id: o.class_name for o in spec.objects}
+    seen: set[int] = set()
+    for v in out:
+        ids = set(np.unique(v.instance).tolist()) - {0}
+        assert ids <= set(classes)
+        assert v.instance_classes == {i: classes[i] for i in ids}
+        assert v.class_table == {class_id(classes[i]): classes[i] for i in ids}
+        for i in ids:
+            assert np.all(v.semantic[v.instance == i] == class_id(classes[i]))
+        assert np.all(v.semantic[v.instance == 0] == 0)
+        seen |= ids
+    assert seen == set(classes)  # every object, the glass sphere and the id above 32767 included
+
+
+def test_rgb_is_a_real_image(views):
+    _, out = views
+    for v in out:
+        assert v.rgb.std() > 5
+        assert len(np.unique(v.rgb.reshape(-1, 3), axis=0)) > 50
+    # the red box reads red
+    v = out[0]
+    box = v.rgb[v.instance == 2].astype(float).mean(axis=0)
+    assert box[0] > 1.5 * box[1] and box[0] > 1.5 * box[2]
+
+
+def test_worker_renders_scenes_in_a_row():
+    from pipeline.render.settings import RenderSettings
+    from pipeline.render.worker import RenderWorker
+
+    spec = _scene()
+    one = SceneSpec(**{**spec.__dict__, "scene_id": "blendertest2", "objects": spec.objects[:1],
+                       "world": World(kind="hdri", hdri="studio"), "cameras": spec.cameras[:1]})
+    with RenderWorker(RenderSettings(quality="draft", samples=4, threads=1)) as worker:
+        first = worker.render_scene(one)[0]
+        worker.render_scene(spec)
+        again = worker.render_scene(one)[0]
+    # nothing from the bigger scene survives into the next one
+    assert set(np.unique(again.instance).tolist()) == {0, 1}
+    np.testing.assert_array_equal(first.depth, again.depth)
+    np.testing.assert_array_equal(first.normals, again.normals)
+    assert math.isclose(first.rgb.mean(), again.rgb.mean(), rel_tol=0.02)
