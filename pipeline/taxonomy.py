@@ -1,4 +1,8 @@
-"""The class taxonomy: natural-language class names and their ids, loaded from ``assets_manifest/taxonomy.yaml``."""
+"""The class taxonomy: natural-language class names and their ids, loaded from ``assets_manifest/taxonomy.yaml``.
+
+Each class may map to a Cityscapes-19, NYU-40 and ADE20K-150 class; the mapped names are checked against the
+benchmark lists stored in the same file, so a typo cannot slip into an evaluation mapping.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from functools import lru_cache
 import yaml
 
 from assets_manifest import MANIFEST_DIR
+
+BENCHMARKS = ("cityscapes", "nyu40", "ade20k")
 
 
 @dataclass(frozen=True)
@@ -20,18 +26,42 @@ class SemanticClass:
 
 
 @lru_cache(maxsize=1)
+def _raw() -> dict:
+    return yaml.safe_load((MANIFEST_DIR / "taxonomy.yaml").read_text())
+
+
+@lru_cache(maxsize=1)
 def load_taxonomy() -> dict[str, SemanticClass]:
     """Class name -> :class:`SemanticClass`; ids are unique and >= 1 (0 means "nothing")."""
-    raw = yaml.safe_load((MANIFEST_DIR / "taxonomy.yaml").read_text())
+    raw = _raw()
+    lists = benchmark_classes()
     table: dict[str, SemanticClass] = {}
     seen: set[int] = set()
     for row in raw["classes"]:
         cls = SemanticClass(**row)
         if cls.id < 1 or cls.id in seen or cls.name in table:
             raise ValueError(f"assets_manifest/taxonomy.yaml: duplicate or invalid class {row}")
+        for bench in BENCHMARKS:
+            target = getattr(cls, bench)
+            if target is not None and target not in lists[bench]:
+                raise ValueError(f"assets_manifest/taxonomy.yaml: class {cls.name!r} maps to {target!r}, "
+                                 f"which is not a {bench} class")
         seen.add(cls.id)
         table[cls.name] = cls
     return table
+
+
+@lru_cache(maxsize=1)
+def benchmark_classes() -> dict[str, tuple[str, ...]]:
+    """Benchmark name -> its official class names, in benchmark order."""
+    return {b: tuple(_raw()["benchmarks"][b]) for b in BENCHMARKS}
+
+
+def mapping(benchmark: str) -> dict[str, str]:
+    """Our class name -> the ``benchmark`` class name, for classes that have one."""
+    if benchmark not in BENCHMARKS:
+        raise KeyError(f"unknown benchmark {benchmark!r}; known: {', '.join(BENCHMARKS)}")
+    return {c.name: getattr(c, benchmark) for c in load_taxonomy().values() if getattr(c, benchmark) is not None}
 
 
 def class_id(name: str) -> int:

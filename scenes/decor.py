@@ -1,0 +1,68 @@
+"""Wall-hung and soft furnishings: television, picture, mirror, curtains (local frame, back at y = -d/2)."""
+
+from __future__ import annotations
+
+import math
+import random
+
+from scenes.geometry import box
+from scenes.materials import material
+from scenes.piece import Piece
+from scenes.rooms import Opening, Room, edge_box
+from scenes.sizes import sample
+
+
+def television(rng: random.Random, stand: bool) -> Piece:
+    """A 16:9 panel; with ``stand`` it has a foot (for a cabinet top), else it hangs flat on a wall."""
+    s = sample(rng, "television")
+    w = s["diagonal_in"] * 0.0254 * 16 / math.hypot(16, 9)
+    h, t = w * 9 / 16, s["t"]
+    case = material(rng, rng.choice(["plastic", "metal"]), ("black", "dark gray", "silver"))
+    screen = material(rng, "glass", ("clear",))
+    z0 = 0.08 if stand else 0.0
+    parts = [box((0, 0, z0 + h / 2), (w, t, h), case),
+             box((0, t / 2 + 0.002, z0 + h / 2), (w - 0.02, 0.004, h - 0.02), screen)]
+    if stand:
+        parts.append(box((0, 0, 0.005), (min(0.4, w * 0.4), 0.22, 0.01), case))
+        parts.append(box((0, 0, 0.045), (0.06, 0.03, 0.07), case))
+    return Piece("television", tuple(parts))
+
+
+def picture(rng: random.Random) -> tuple[Piece, float]:
+    """A framed picture; returns the piece (origin at its bottom centre) and the height of its centre."""
+    s = sample(rng, "picture")
+    w, h, t = s["w"], s["h"], s["t"]
+    frame = material(rng, rng.choice(["wood", "metal", "plastic"]))
+    canvas = material(rng, "paper")
+    fw = min(0.05, w * 0.08)
+    parts = (box((0, 0, h / 2), (w, t, h), frame),
+             box((0, t / 2 + 0.001, h / 2), (w - 2 * fw, 0.002, h - 2 * fw), canvas))
+    return Piece("picture", parts), s["center_h"]
+
+
+def mirror(rng: random.Random) -> tuple[Piece, float]:
+    s = sample(rng, "mirror")
+    w, h, t = s["w"], s["h"], s["t"]
+    frame = material(rng, rng.choice(["wood", "metal", "plastic"]))
+    glass = material(rng, "mirror")
+    parts = (box((0, 0, h / 2), (w, t, h), frame),
+             box((0, t / 2 + 0.001, h / 2), (w - 0.04, 0.002, h - 0.04), glass))
+    return Piece("mirror", parts), s["center_h"]
+
+
+def curtains(rng: random.Random, room: Room, o: Opening, sill_reach: float) -> list:
+    """Two panels and a rod in front of window ``o``, clear of its sill; hang to the floor or below the sill."""
+    s = sample(rng, "curtain")
+    edge = room.edges[o.edge]
+    fabric = material(rng, "fabric")
+    rod = material(rng, "metal")
+    over, t = s["overhang"], s["t"]
+    v0 = sill_reach + 0.03
+    top = min(o.z1 + 0.12, room.height - 0.03)
+    bottom = 0.01 if rng.random() < 0.5 else max(0.01, o.z0 - s["drop_below_sill"])
+    cover = min(0.35, (o.u1 - o.u0) * 0.3)
+    return [
+        edge_box(edge, o.u0 - over, o.u1 + over, v0 + t / 2 - 0.01, v0 + t / 2 + 0.01, top - 0.02, top, rod),
+        edge_box(edge, o.u0 - over, o.u0 + cover, v0, v0 + t, bottom, top - 0.03, fabric),
+        edge_box(edge, o.u1 - cover, o.u1 + over, v0, v0 + t, bottom, top - 0.03, fabric),
+    ]

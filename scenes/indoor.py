@@ -1,0 +1,403 @@
+"""Indoor family ``indoor_room``: one furnished room (living room, bedroom, kitchen, office or bathroom).
+
+A room shell (rectangle or L, door and windows cut into box-segment walls), furniture groups laid out
+without overlaps, clutter packed on support surfaces, ceiling lights, lamps and sun through the windows,
+and cameras at eye heights inside the free floor space looking at furniture.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Callable
+
+from pydantic import Field, field_validator
+
+from pipeline.scene_spec import Light, SceneSpec, World
+from scenes import clutter, decor, fixtures, furniture
+from scenes.common import BUNDLED_HDRIS, ObjectSet, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
+from scenes.geometry import AABB, box
+from scenes.layout import Layout, Member
+from scenes.materials import material
+from scenes.openings import door_clearance, door_parts, plan_openings, window_parts
+from scenes.piece import Piece
+from scenes.rooms import Room, sample_room, shell_parts
+from scenes.sizes import sample
+
+FAMILY = "indoor_room"
+SHELL = ("floor", "ceiling", "wall", "terrain")  # surfaces the camera is kept away from by the room margins
+
+
+class IndoorParams(ViewParams):
+    """Parameters of ``indoor_room``; sizes of rooms and furniture come from the asset manifest."""
+
+    room_types: tuple[str, ...] = Field(("living room", "bedroom", "kitchen", "office", "bathroom"), min_length=1)
+    l_shape_prob: float = Field(0.3, ge=0.0, le=1.0, description="chance of an L-shaped room (if large enough)")
+    max_windows: int = Field(3, ge=0, le=6)
+    clutter: float = Field(1.0, ge=0.0, le=3.0, description="multiplier on clutter items per support surface")
+    hdri_prob: float = Field(0.3, ge=0.0, le=1.0, description="chance of a bundled HDRI instead of a physical sky")
+    sun_elevation_deg: Range = (5.0, 70.0)
+    pitch_deg: Range = (-30.0, 10.0)
+    camera_clearance_m: float = Field(0.3, ge=0.0, description="min distance from the eye to any object box/wall")
+
+    @field_validator("room_types")
+    @classmethod
+    def _known(cls, v):
+        unknown = sorted(set(v) - set(ROOM_TYPES))
+        if unknown:
+            raise ValueError(f"unknown room types {unknown}; known: {sorted(ROOM_TYPES)}")
+        return v
+
+
+def generate(params: IndoorParams, seed: int, scene_id: str) -> SceneSpec:
+    """Build one room scene; a pure function of ``(params, seed)``."""
+    rng = random.Random(f"{FAMILY}:{seed}")
+    room_type = rng.choice(params.room_types)
+    spec = ROOM_TYPES[room_type]
+    room = sample_room(rng, spec.width, spec.depth, params.l_shape_prob)
+    room, opening_sizes = plan_openings(rng, room, rng.randint(min(spec.windows[0], params.max_windows),
+                                                               min(spec.windows[1], params.max_windows)))
+    objs = ObjectSet()
+    floor, ceiling, walls = shell_parts(rng, room)
+    objs.add("floor", floor)
+    objs.add("ceiling", ceiling)
+    for parts in walls:
+        objs.add("wall", parts)
+    x0, y0, x1, y1 = room.bounds
+    objs.add("terrain", [box(((x0 + x1) / 2, (y0 + y1) / 2, -0.35), (400.0, 400.0, 0.1), material(rng, "grass"))])
+
+    reserved: list[AABB] = []
+    sill_reach = {}
+    for o in room.openings:
+        if o.kind == "door":
+            objs.add("door", door_parts(rng, room, o, opening_sizes[o]))
+            reserved.append(door_clearance(room, o))
+        else:
+            iid = objs.add("window", window_parts(rng, room, o, opening_sizes[o]))
+            reserved.append(objs.boxes[iid])
+            sill_reach[o] = objs.boxes[iid]
+    for o in room.openings:
+        if o.kind == "window" and rng.random() < 0.6:
+            reach = _reach_into_room(room, o, sill_reach[o])
+            iid = objs.add("curtain", decor.curtains(rng, room, o, reach))
+            reserved.append(objs.boxes[iid])
+
+    layout = Layout(room, rng, reserved)
+    spec.build(rng, layout)
+    _wall_decor(rng, layout, room_type)
+    _clutter(rng, layout, params.clutter, spec.items)
+    _ceiling_lights(rng, layout)
+    lights: list[Light] = []
+    ids = {}
+    for i, (piece, on) in enumerate(zip(layout.pieces, layout.support_of)):
+        ids[i] = objs.add(piece.class_name, piece.parts, supported_by=None if on is None else ids[on])
+        lights.extend(piece.lights)
+
+    world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, BUNDLED_HDRIS)
+    if rng.random() < 0.2:  # evening: no sun, dim sky, lamps carry the scene
+        world = World(kind="hdri", hdri="night", strength=round(rng.uniform(0.2, 0.6), 3))
+        facts = {"time_of_day": "night"}
+    else:
+        lights.append(sun)
+        facts["time_of_day"] = "day"
+    boxes = [objs.boxes[o.instance_id] for o in objs.objects if o.class_name not in SHELL]
+    cams = _cameras(rng, params, room, layout, boxes)
+    return SceneSpec(scene_id=scene_id, seed=seed, family=FAMILY, kind="indoor", objects=tuple(objs.objects),
+                     lights=tuple(lights), world=world, cameras=tuple(cams),
+                     extra={"room_type": room_type, "room_polygon": [list(p) for p in room.polygon],
+                            "ceiling_height": room.height, "l_shaped": room.notch is not None, **facts})
+
+
+def _reach_into_room(room: Room, o, sill: AABB) -> float:
+    e = room.edges[o.edge]
+    n = e.inward
+    px, py = e.p0
+    return max(0.0, max((c[0] - px) * n[0] + (c[1] - py) * n[1] for c in (sill.lo, sill.hi)))
+
+
+# ------------------------------------------------------------------ room programmes
+
+
+class RoomType:
+    def __init__(self, width: tuple[float, float], depth: tuple[float, float], windows: tuple[int, int],
+                 build: Callable[[random.Random, Layout], None], items: tuple[str, ...]):
+        self.width, self.depth, self.windows, self.build, self.items = width, depth, windows, build, items
+
+
+def _maybe(rng: random.Random, p: float) -> bool:
+    return rng.random() < p
+
+
+def _dining_set(rng: random.Random, layout: Layout) -> None:
+    t = furniture.table(rng)
+    b = t.bbox
+    members = [Member(t)]
+    w, d = b.hi[0] - b.lo[0], b.hi[1] - b.lo[1]
+    per_side = max(1, int(w // 0.6))
+    for side in (-1, 1):
+        for k in range(per_side):
+            if _maybe(rng, 0.85):
+                c = furniture.chair(rng)
+                x = -w / 2 + w * (k + 0.5) / per_side
+                members.append(Member(c, x, side * (d / 2 + 0.12 + c.bbox.size[1] / 2), yaw=0.0 if side < 0 else math.pi))
+    if d > 0.8 and _maybe(rng, 0.5):
+        c = furniture.chair(rng)
+        members.append(Member(c, -(w / 2 + 0.12 + c.bbox.size[1] / 2), 0.0, yaw=-math.pi / 2))
+    if layout.free(members, margin=0.4) is None:
+        layout.free(members[:1], margin=0.4)
+
+
+def _sofa_set(rng: random.Random, layout: Layout) -> None:
+    s = furniture.sofa(rng)
+    sd = s.bbox.size[1]
+    ct = furniture.table(rng, "coffee_table")
+    gap = rng.uniform(0.35, 0.5)
+    cy = sd / 2 + gap + ct.bbox.size[1] / 2
+    members = [Member(s)]
+    if _maybe(rng, 0.6):
+        margin = min(rng.uniform(0.2, 0.6), gap - 0.05)
+        rug = furniture.rug(rng, max_w=ct.bbox.size[0] + 2 * margin, max_d=ct.bbox.size[1] + 2 * margin)
+        members += [Member(rug, 0.0, cy), Member(ct, 0.0, cy, z=rug.bbox.size[2], on=1)]
+    else:
+        members.append(Member(ct, 0.0, cy))
+    if layout.against_wall(members) is None:
+        layout.against_wall(members[:1])
+
+
+def _tv_set(rng: random.Random, layout: Layout) -> None:
+    cab = furniture.cabinet(rng, h_max=0.65)
+    tv = decor.television(rng, stand=True)
+    if tv.bbox.size[0] > cab.bbox.size[0] * 1.6:
+        tv = decor.television(rng, stand=True)
+    layout.against_wall([Member(cab), Member(tv, 0.0, 0.0, z=cab.bbox.hi[2], on=0)])
+
+
+def _bed_set(rng: random.Random, layout: Layout) -> None:
+    bed = furniture.bed(rng)
+    b = bed.bbox
+    members = [Member(bed)]
+    for side in (-1, 1):
+        if _maybe(rng, 0.7):
+            ns = furniture.night_stand(rng)
+            nb = ns.bbox
+            x = side * (b.size[0] / 2 + rng.uniform(0.03, 0.1) + nb.size[0] / 2)
+            members.append(Member(ns, x, b.lo[1] - nb.lo[1]))
+            if _maybe(rng, 0.7):
+                members.append(Member(furniture.table_lamp(rng), x, b.lo[1] - nb.lo[1], z=nb.hi[2], on=len(members) - 1))
+    if layout.against_wall(members) is None:
+        layout.against_wall(members[:1])
+
+
+def _desk_set(rng: random.Random, layout: Layout) -> None:
+    desk = furniture.desk(rng)
+    chair = furniture.chair(rng)
+    members = [Member(desk), Member(chair, 0.0, desk.bbox.hi[1] + 0.08 + chair.bbox.size[1] / 2, yaw=math.pi)]
+    if layout.against_wall(members) is None:
+        layout.against_wall(members[:1])
+
+
+def _counter_run(rng: random.Random, layout: Layout) -> None:
+    """Base cabinets under a worktop, a stove in the run and a refrigerator at one end."""
+    top = sample(rng, "counter")
+    h, d = top["h"], top["d"]
+    units, x = [], 0.0
+    n = rng.randint(2, 4)
+    stove_at = rng.randrange(n + 1) if _maybe(rng, 0.8) else -1
+    for k in range(n + 1):
+        if k == stove_at:
+            p = fixtures.stove(rng, h)
+        elif k < n:
+            p = furniture.base_cabinet(rng, h - top["top_t"], d - 0.03)
+        else:
+            break
+        pw = p.bbox.size[0]
+        units.append((p, x + pw / 2))
+        x += pw
+    members = [Member(p, cx - x / 2) for p, cx in units]
+    cab_idx = [i for i, (p, _) in enumerate(units) if p.class_name == "cabinet"]
+    run: list[list[int]] = []
+    for i in cab_idx:
+        if run and run[-1][-1] == i - 1:
+            run[-1].append(i)
+        else:
+            run.append([i])
+    for seg in run:
+        lo = units[seg[0]][1] - units[seg[0]][0].bbox.size[0] / 2 - x / 2
+        hi = units[seg[-1]][1] + units[seg[-1]][0].bbox.size[0] / 2 - x / 2
+        members.append(Member(fixtures.counter_top(rng, hi - lo, d, h), (lo + hi) / 2, 0.0, on=seg[0]))
+    if _maybe(rng, 0.8):
+        f = fixtures.refrigerator(rng)
+        fw = f.bbox.size[0]
+        side = rng.choice((-1, 1))
+        members.append(Member(f, side * (x / 2 + 0.02 + fw / 2)))
+    # backs flush with the worktop's back edge at y = -d/2
+    members = [m if m.piece.class_name == "counter" else Member(m.piece, m.x, -d / 2 - m.piece.bbox.lo[1], m.z, m.yaw, m.on)
+               for m in members]
+    layout.against_wall(members)
+
+
+def _bathroom(rng: random.Random, layout: Layout) -> None:
+    if _maybe(rng, 0.7):
+        layout.against_wall([Member(fixtures.bathtub(rng))])
+    layout.against_wall([Member(fixtures.toilet(rng))])
+    sink = fixtures.sink(rng)
+    placed = layout.against_wall([Member(sink)])
+    if placed and _maybe(rng, 0.8):
+        s = layout.pieces[placed[0]]
+        m, centre_h = decor.mirror(rng)
+        z = max(centre_h - m.bbox.size[2] / 2, s.bbox.hi[2] + 0.25)
+        mb = m.bbox
+        back = s.to_world(0.0, sink.bbox.lo[1] - 0.005 - mb.lo[1])
+        piece = m.placed(back[0], back[1], z, s.yaw)
+        if z + mb.size[2] < layout.room.height - 0.1 and layout.fits([piece]):
+            layout.add(piece)
+    if _maybe(rng, 0.5):
+        layout.against_wall([Member(furniture.cabinet(rng, h_max=0.9))])
+    if _maybe(rng, 0.6):
+        layout.free([Member(furniture.bath_mat(rng))], margin=0.2)
+
+
+def _living(rng: random.Random, layout: Layout) -> None:
+    _sofa_set(rng, layout)
+    if _maybe(rng, 0.7):
+        _tv_set(rng, layout)
+    for _ in range(rng.randint(0, 2)):
+        layout.against_wall([Member(furniture.chair(rng))])
+    for _ in range(rng.randint(0, 2)):
+        layout.against_wall([Member(furniture.bookshelf(rng))])
+    for maker, k in ((furniture.floor_lamp, 2), (furniture.plant, 2), (furniture.cabinet, 1)):
+        for _ in range(rng.randint(0, k)):
+            layout.against_wall([Member(maker(rng))])
+    if _maybe(rng, 0.4):
+        _dining_set(rng, layout)
+
+
+def _bedroom(rng: random.Random, layout: Layout) -> None:
+    _bed_set(rng, layout)
+    if _maybe(rng, 0.7):
+        layout.against_wall([Member(furniture.dresser(rng))])
+    if _maybe(rng, 0.5):
+        layout.against_wall([Member(furniture.wardrobe(rng))])
+    if _maybe(rng, 0.3):
+        _desk_set(rng, layout)
+    if _maybe(rng, 0.4):
+        layout.free([Member(furniture.rug(rng))], margin=0.3)
+    for maker in (furniture.plant, furniture.floor_lamp):
+        if _maybe(rng, 0.4):
+            layout.against_wall([Member(maker(rng))])
+
+
+def _kitchen(rng: random.Random, layout: Layout) -> None:
+    _counter_run(rng, layout)
+    if _maybe(rng, 0.3):
+        _counter_run(rng, layout)
+    if _maybe(rng, 0.7):
+        _dining_set(rng, layout)
+    if _maybe(rng, 0.3):
+        layout.against_wall([Member(furniture.plant(rng))])
+
+
+def _office(rng: random.Random, layout: Layout) -> None:
+    for _ in range(rng.randint(1, 3)):
+        _desk_set(rng, layout)
+    for _ in range(rng.randint(1, 3)):
+        layout.against_wall([Member(furniture.bookshelf(rng))])
+    for _ in range(rng.randint(0, 2)):
+        layout.against_wall([Member(furniture.cabinet(rng))])
+    for maker in (furniture.plant, furniture.floor_lamp):
+        if _maybe(rng, 0.5):
+            layout.against_wall([Member(maker(rng))])
+    if _maybe(rng, 0.3):
+        _dining_set(rng, layout)
+
+
+ROOM_TYPES: dict[str, RoomType] = {
+    "living room": RoomType((3.5, 7.0), (3.2, 6.0), (1, 3), _living, ("book", "cup", "bowl", "vase", "box", "bottle")),
+    "bedroom": RoomType((3.0, 5.0), (2.8, 4.5), (1, 2), _bedroom, ("book", "cup", "vase", "box", "bottle")),
+    "kitchen": RoomType((2.6, 5.0), (2.4, 4.5), (0, 2), _kitchen, ("cup", "bottle", "bowl", "box", "vase")),
+    "office": RoomType((2.6, 5.5), (2.6, 5.0), (1, 3), _office, ("book", "cup", "box", "bottle", "standing_book")),
+    "bathroom": RoomType((1.8, 3.2), (1.6, 3.0), (0, 1), _bathroom, ("bottle", "cup", "box")),
+}
+
+
+# ------------------------------------------------------------------ wall decor, clutter, lights, cameras
+
+
+def _wall_decor(rng: random.Random, layout: Layout, room_type: str) -> None:
+    """Pictures, a mirror and a wall shelf hung on free wall space."""
+    makers = [decor.picture] * rng.randint(0, 3)
+    if room_type in ("bedroom", "living room") and _maybe(rng, 0.3):
+        makers.append(decor.mirror)
+    for make in makers:
+        piece, centre_h = make(rng)
+        layout.against_wall([Member(piece)], z=centre_h - piece.bbox.size[2] / 2, tries=15)
+    if _maybe(rng, 0.3):
+        piece, mount_h = furniture.wall_shelf(rng)
+        layout.against_wall([Member(piece)], z=mount_h, tries=15)
+
+
+def _clutter(rng: random.Random, layout: Layout, density: float, items: tuple[str, ...]) -> None:
+    """Pack small items on every support surface placed so far (pillows only on beds and sofas)."""
+    for idx in range(len(layout.pieces)):
+        piece = layout.pieces[idx]
+        occupied = [j for j, on in enumerate(layout.support_of) if on == idx]
+        for sup in piece.supports:
+            if occupied and sup.z >= piece.bbox.hi[2] - piece.origin[2] - 1e-6:
+                continue  # something already stands on the top surface
+            if sup.soft:
+                makers, count = [clutter.pillow], rng.randint(0, 3)
+            else:
+                makers = [clutter.ITEMS[i] for i in items]
+                area = (sup.x1 - sup.x0) * (sup.y1 - sup.y0)
+                count = int(round(rng.uniform(0.0, 1.0) * density * (1 + 8 * area)))
+            others = [b for b in layout.blocked if b != piece.bbox]
+            for item, u, v, quarter in clutter.pack(rng, sup, makers, count):
+                x, y = piece.to_world(u, v)
+                placed = item.placed(x, y, piece.origin[2] + sup.z, piece.yaw + quarter * math.pi / 2)
+                if not any(placed.bbox.overlaps(b) for b in others):  # e.g. a window sill above a desk
+                    layout.add(placed, on=idx, block=False)
+
+
+def _ceiling_lights(rng: random.Random, layout: Layout) -> None:
+    """About one flush fixture per 8-14 m2, at least 1.5 m apart and clear of tall furniture."""
+    room = layout.room
+    n = max(1, round(room.area / rng.uniform(8.0, 14.0)))
+    spots: list[tuple[float, float]] = []
+    x0, y0, x1, y1 = room.bounds
+    fixture = furniture.ceiling_light(rng)
+    for _ in range(n * 30):
+        if len(spots) == n:
+            break
+        x, y = rng.uniform(x0 + 0.4, x1 - 0.4), rng.uniform(y0 + 0.4, y1 - 0.4)
+        piece = fixture.placed(x, y, room.height)
+        if (room.contains(x, y, 0.4) and all(math.hypot(x - a, y - b) > 1.5 for a, b in spots)
+                and not any(piece.bbox.overlaps(b) for b in layout.blocked)):
+            spots.append((x, y))
+            layout.add(piece)
+
+
+def _cameras(rng: random.Random, params: IndoorParams, room: Room, layout: Layout, boxes: list[AABB]):
+    """Eyes inside the free floor space, away from every object box, each looking at some piece."""
+    targets = [p.bbox.center for p in layout.pieces if p.class_name not in ("ceiling light",)]
+    x0, y0, x1, y1 = room.bounds
+    cams = []
+    for _ in range(params.views * 60):
+        if len(cams) == params.views:
+            break
+        eye = (rng.uniform(x0, x1), rng.uniform(y0, y1), uniform(rng, params.camera_height_m))
+        margin = params.camera_clearance_m
+        if not room.contains(eye[0], eye[1], max(margin, 0.25)) or eye[2] > room.height - margin:
+            continue
+        if any(b.contains(eye, margin) for b in boxes):
+            continue
+        far = [t for t in targets if math.hypot(t[0] - eye[0], t[1] - eye[1]) > 1.0]
+        if far:
+            tgt = rng.choice(far)
+        else:
+            tgt = ((x0 + x1) / 2 + rng.uniform(-1, 1), (y0 + y1) / 2 + rng.uniform(-1, 1), 1.0)
+        yaw = math.atan2(tgt[1] - eye[1], tgt[0] - eye[0]) + math.radians(rng.uniform(-15.0, 15.0))
+        pitch = pitch_towards(eye, tgt, params.pitch_deg, rng)
+        cams.append(camera(rng, params, eye, yaw, pitch))
+    if len(cams) < params.views:
+        raise RuntimeError(f"indoor_room: found only {len(cams)} of {params.views} camera positions")
+    return cams

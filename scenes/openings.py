@@ -1,0 +1,104 @@
+"""Doors and windows: where the holes go in a room's walls, and the objects that fill them.
+
+Door and window parts stay inside their hole (linings, leaf, glass) except a handle and an interior
+window sill that reach a few centimetres into the room, so they never cut into wall segments.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from scenes.geometry import AABB, parts_aabb
+from scenes.materials import material
+from scenes.rooms import Opening, Room, edge_box
+from scenes.sizes import sample
+
+LINING = 0.02  # jamb lining thickness around a hole
+CORNER_GAP = 0.3  # keep holes this far from wall ends
+HOLE_GAP = 0.4  # and from each other
+
+
+def plan_openings(rng: random.Random, room: Room, windows: int) -> tuple[Room, dict[Opening, dict]]:
+    """Cut one door and up to ``windows`` windows; returns the room and each opening's sampled sizes."""
+    sizes: dict[Opening, dict] = {}
+    openings: list[Opening] = []
+    edges = room.edges
+    door = sample(rng, "door")
+    dw = door["w"] + 2 * LINING
+    order = list(range(len(edges)))
+    rng.shuffle(order)
+    for i in order:
+        o = _fit(rng, room, i, dw, 0.0, min(door["h"] + LINING, room.height - 0.2), "door", openings)
+        if o:
+            openings.append(o)
+            sizes[o] = door
+            break
+    for _ in range(windows):
+        win = sample(rng, "window")
+        top = min(win["sill_h"] + win["h"], room.height - 0.2)
+        for _try in range(8):
+            o = _fit(rng, room, rng.randrange(len(edges)), win["w"], win["sill_h"], top, "window", openings)
+            if o:
+                openings.append(o)
+                sizes[o] = win
+                break
+    return replace(room, openings=tuple(openings)), sizes
+
+
+def _fit(rng, room: Room, i: int, width: float, z0: float, z1: float, kind: str, taken: list[Opening]):
+    length = room.edges[i].length
+    if length < width + 2 * CORNER_GAP:
+        return None
+    for _ in range(8):
+        u0 = rng.uniform(CORNER_GAP, length - CORNER_GAP - width)
+        if all(o.edge != i or u0 + width + HOLE_GAP <= o.u0 or o.u1 + HOLE_GAP <= u0 for o in taken):
+            return Opening(i, u0, u0 + width, z0, z1, kind)
+    return None
+
+
+def door_parts(rng: random.Random, room: Room, o: Opening, size: dict):
+    """Linings, a closed leaf centred in the wall and a handle on the room side."""
+    edge, t = room.edges[o.edge], room.wall_t
+    frame = material(rng, rng.choice(["wood", "paint"]), ("white", "light brown", "brown", "gray"))
+    leaf = material(rng, rng.choice(["wood", "paint"]))
+    metal = material(rng, "metal")
+    lt = min(size["leaf_t"], t * 0.6)
+    parts = [
+        edge_box(edge, o.u0, o.u0 + LINING, -t, 0.0, 0.0, o.z1, frame),
+        edge_box(edge, o.u1 - LINING, o.u1, -t, 0.0, 0.0, o.z1, frame),
+        edge_box(edge, o.u0 + LINING, o.u1 - LINING, -t, 0.0, o.z1 - LINING, o.z1, frame),
+        edge_box(edge, o.u0 + LINING, o.u1 - LINING, -t / 2 - lt / 2, -t / 2 + lt / 2, 0.005, o.z1 - LINING, leaf),
+    ]
+    hu = o.u1 - LINING - 0.07
+    parts.append(edge_box(edge, hu - 0.12, hu, -t / 2 + lt / 2, -t / 2 + lt / 2 + 0.06, 0.98, 1.0, metal))
+    return parts
+
+
+def window_parts(rng: random.Random, room: Room, o: Opening, size: dict):
+    """Linings, a glass pane with an optional mullion, and an interior sill board."""
+    edge, t = room.edges[o.edge], room.wall_t
+    frame = material(rng, rng.choice(["wood", "paint", "plastic"]), ("white", "light gray", "brown", "dark gray"))
+    sill = material(rng, rng.choice(["stone", "wood", "plastic"]))
+    glass = material(rng, "glass")
+    f = size["frame"]
+    sill_t, sill_p = 0.025, rng.uniform(0.03, 0.1)
+    z0 = o.z0 + sill_t
+    parts = [
+        edge_box(edge, o.u0, o.u1, -t, 0.0, o.z0, z0, sill),
+        edge_box(edge, o.u0 - 0.04, o.u1 + 0.04, 0.0, sill_p, o.z0, z0, sill),
+        edge_box(edge, o.u0, o.u0 + f, -t, 0.0, z0, o.z1, frame),
+        edge_box(edge, o.u1 - f, o.u1, -t, 0.0, z0, o.z1, frame),
+        edge_box(edge, o.u0 + f, o.u1 - f, -t, 0.0, o.z1 - f, o.z1, frame),
+        edge_box(edge, o.u0 + f, o.u1 - f, -t / 2 - 0.004, -t / 2 + 0.004, z0, o.z1 - f, glass),
+    ]
+    if o.u1 - o.u0 > 1.0:
+        mid = (o.u0 + o.u1) / 2
+        parts.append(edge_box(edge, mid - f / 2, mid + f / 2, -t / 2 - 0.03, -t / 2 + 0.03, z0, o.z1 - f, frame))
+    return parts
+
+
+def door_clearance(room: Room, o: Opening, depth: float = 1.0) -> AABB:
+    """The floor area in front of a door that furniture must leave free."""
+    edge = room.edges[o.edge]
+    return parts_aabb([edge_box(edge, o.u0 - 0.1, o.u1 + 0.1, 0.0, depth, 0.0, o.z1 + 0.1, None)])
