@@ -3,6 +3,23 @@
 Everything is a function of the per-view seed: each task (and each instance class / referring index)
 gets its own sub-seed from ``SeedSequence([seed, crc32(task), index])``, so adding a task does not change
 the pairs of the others. Each pair's metadata records its own round-trip figures (see ``metrics``).
+
+``Pair.meta`` (JSON-serialisable), common fields: ``task``, ``key``, ``view_key``, ``scene_id``,
+``view_index``, ``codec_version``, ``view_seed`` (the per-view seed), ``seed`` (this pair's sub-seed),
+``image_size`` ([H, W]), ``template_id`` and ``template_version`` (the prompt phrasing), ``roundtrip``.
+Per task:
+- depth: ``colormap`` ("rainbow", or a named map with ``near_m``, ``far_m``, ``scale``, ``levels``),
+  ``curve``, ``steps``; roundtrip ``depth_max_f_err``, ``depth_f_bound``, ``depth_max_rel_err`` (finite
+  pixels), ``depth_finite_as_inf``, ``depth_inf_preserved`` (named maps: ``depth_max_abs_err_m``,
+  ``depth_bound_m``, ``depth_pixels_in_range``);
+- normals: ``convention``, ``no_normal_rgb``; roundtrip ``normal_max_angle_deg``, ``normal_valid_match``;
+- semantic: ``classes`` ([{name, id, view_ids, rgb, present}] in prompt order), ``background_rgb``,
+  ``unlisted_present``, ``mapping_form``, ``color_form``, ``min_color_distance``; roundtrip ``mask_iou_min``;
+- instance: ``class_name``, ``instances`` ([{instance_id, rgb}]), ``background_name``, ``background_rgb``,
+  ``min_color_distance``, ``decoder`` (its parameters); roundtrip ``mask_iou_min`` (instances of at least
+  the decoder's minimum area), ``mask_iou_mean``, ``instances``, ``instances_below_min_area``;
+- referring: ``form`` ("single"/"multi"), ``objects`` ([{instance_id, phrase, descriptor, color_name,
+  rgb}]), ``background_name``, ``background_rgb``; roundtrip ``mask_iou_min``.
 """
 
 from __future__ import annotations
@@ -157,6 +174,18 @@ def _referring_pairs(view, graph, seed, opt):
     return out
 
 
+def _check_view(view: RenderedView) -> None:
+    """The view's arrays must share one HxW; the RGB must be HxWx3 uint8."""
+    rgb = np.asarray(view.rgb)
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"view.rgb: expected HxWx3 uint8, got shape {rgb.shape} dtype {rgb.dtype}")
+    hw = rgb.shape[:2]
+    for name in ("depth", "normals", "instance", "semantic"):
+        shape = np.shape(getattr(view, name))
+        if tuple(shape[:2]) != hw:
+            raise ValueError(f"view.{name}: shape {shape} does not match view.rgb's {hw}")
+
+
 _BUILDERS = {"depth": _depth_pairs, "normals": _normals_pairs, "semantic": _semantic_pairs,
              "instance": _instance_pairs, "referring": _referring_pairs}
 
@@ -174,6 +203,7 @@ def make_pairs(view: RenderedView, scene_graph: dict, seed: int, tasks: Sequence
     unknown = [t for t in tasks if t not in TASKS]
     if unknown:
         raise ValueError(f"tasks: unknown {unknown}; expected a subset of {TASKS}")
+    _check_view(view)
     opt = _Options(float(depth_colormap_prob), int(n_referring), bool(referring_multi), bool(roundtrip))
     out: list[Pair] = []
     for task in tasks:

@@ -28,6 +28,7 @@ MAX_ABSENT = 2
 MAPPING_FORMS = {"json": ("angle", "hex", "name"), "sentences": ("tuple", "hex", "name")}
 _SENTENCE_VERBS = ("is represented by", "is painted", "appears as")
 _SENTENCE_RE = re.compile(r"The (?P<name>[^.]+?) (?:" + "|".join(_SENTENCE_VERBS) + r") (?P<color>[^.]+?)\.(?=\s|$)")
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _/'-]*")
 _JSON_ENTRY_RE = re.compile(r'"(?P<name>[^"]+)"\s*:\s*(?P<color><[^>]*>|"[^"]*"|\[[^\]]*\])')
 
 
@@ -79,6 +80,9 @@ def encode_semantic(semantic, class_table: dict[int, str], seed: int, *, mapping
     missing = [i for i in ids if i not in class_table]
     if missing:
         raise ValueError(f"semantic: ids {missing} are not in class_table")
+    bad = sorted({class_table[i] for i in ids if not _NAME_RE.fullmatch(class_table[i])})
+    if bad:
+        raise ValueError(f"class_table: names {bad} cannot be written in a prompt (use letters, digits, spaces, - ' _ /)")
     listed = [i for i in ids if rng.random() < P_LIST_PRESENT]
     if ids and not listed:
         listed = [ids[int(rng.integers(len(ids)))]]

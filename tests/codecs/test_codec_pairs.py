@@ -48,6 +48,12 @@ def test_depth_colormap_option(view, graph):
 
 
 def test_bad_arguments(view, graph):
+    from dataclasses import replace
+
+    with pytest.raises(ValueError, match="view.depth"):
+        make_pairs(replace(view, depth=view.depth[:-1]), graph, 0, ["depth"])
+    with pytest.raises(ValueError, match="view.rgb"):
+        make_pairs(replace(view, rgb=view.rgb.astype(np.float32)), graph, 0, ["depth"])
     with pytest.raises(ValueError, match="unknown"):
         make_pairs(view, graph, 0, ["optical_flow"])
     with pytest.raises(ValueError, match="seed"):
@@ -81,3 +87,19 @@ def test_roundtrip_can_be_skipped(view, graph):
     full = make_pairs(view, graph, 3, TASKS)
     assert all(p.meta["roundtrip"] is None for p in fast)
     assert [p.prompt for p in fast] == [p.prompt for p in full]
+
+
+def test_empty_view(view, graph):
+    from dataclasses import replace
+
+    from pipeline.scene_graph import build_scene_graph
+    from codec_synth import make_spec
+
+    empty = replace(view, instance=np.zeros_like(view.instance), semantic=np.zeros_like(view.semantic),
+                    depth=np.full_like(view.depth, np.inf), normals=np.zeros_like(view.normals))
+    g = build_scene_graph(make_spec(), empty)
+    pairs = make_pairs(empty, g, 0, TASKS)
+    assert [p.task for p in pairs] == ["depth", "normals", "semantic"]
+    assert (pairs[0].target == 255).all() and (pairs[1].target == 0).all()
+    assert all(not c["present"] for c in pairs[2].meta["classes"])
+    json.dumps([p.meta for p in pairs])

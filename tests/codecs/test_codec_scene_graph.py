@@ -48,3 +48,23 @@ def test_empty_view(spec, view):
 
     empty = replace(view, instance=np.zeros_like(view.instance))
     assert build_scene_graph(spec, empty)["objects"] == []
+
+
+def test_random_label_maps(spec, view):
+    from dataclasses import replace
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import arrays
+
+    @settings(max_examples=40, deadline=None)
+    @given(arrays(np.uint16, (7, 9), elements=st.integers(0, 9)))
+    def check(inst):
+        v = replace(view, instance=inst, depth=np.full(inst.shape, 2.0, np.float32))
+        g = build_scene_graph(spec, v)
+        json.dumps(g)
+        assert sum(o["pixel_count"] for o in g["objects"]) == int((inst > 0).sum())
+        assert sorted(o["depth_rank"] for o in g["objects"]) == list(range(len(g["objects"])))
+        assert all(0 < o["centroid"][0] < 1 and 0 < o["centroid"][1] < 1 for o in g["objects"])
+
+    check()

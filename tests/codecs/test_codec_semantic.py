@@ -90,3 +90,23 @@ def test_many_classes_stay_separated_and_decodable():
         assert meta["color_form"] == "hex"
         ids = {c["name"]: c["id"] for c in meta["classes"]}
         assert np.array_equal(decode_semantic(target, prompt, class_ids=ids), expected_semantic(labels, meta))
+
+
+names = st.from_regex(r"[a-z][a-z0-9 _/'-]{0,14}[a-z]", fullmatch=True).filter(
+    lambda n: n != "background" and "  " not in n)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(names, min_size=1, max_size=8, unique=True), st.integers(0, 2**31), st.sampled_from(FORMS))
+def test_arbitrary_class_names_parse_back(class_names, seed, form):
+    labels = (np.arange(24, dtype=np.uint16) % len(class_names) + 1).reshape(4, 6)
+    table = {i + 1: n for i, n in enumerate(class_names)}
+    target, prompt, meta = encode_semantic(labels, table, seed, mapping_form=form[0], color_form=form[1], vocabulary={})
+    ids = {c["name"]: c["id"] for c in meta["classes"]}
+    assert parse_semantic_prompt(prompt)[:-1] == [(c["name"], tuple(c["rgb"])) for c in meta["classes"]]
+    assert np.array_equal(decode_semantic(target, prompt, class_ids=ids), expected_semantic(labels, meta))
+
+
+def test_unwritable_class_name():
+    with pytest.raises(ValueError, match="cannot be written"):
+        encode_semantic(np.ones((2, 2), np.uint16), {1: 'the "best" chair'}, 0)
