@@ -13,7 +13,7 @@ from pipeline.codecs.validation import check_depth
 
 
 def _fmt_m(x: float) -> str:
-    return f"{x:g}"
+    return f"{x:.10g}"
 
 
 def encode_depth_task(depth, seed: int, colormap: str | None = None, near_m: float = 0.0,

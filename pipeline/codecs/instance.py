@@ -221,11 +221,10 @@ def cluster_instances(rgb, background_rgb, tau: float = TAU, min_area_fraction: 
 
 
 def decode_instance(rgb, meta_or_prompt) -> list[np.ndarray]:
-    """HxWx3 RGB -> one HxW boolean mask per instance, with the background colour from the meta or prompt."""
+    """HxWx3 RGB -> one HxW boolean mask per instance, with the background colour from the meta or prompt
+    (and the decoder parameters recorded in the meta, else the paper's)."""
     if isinstance(meta_or_prompt, dict):
-        bg = meta_or_prompt["background_rgb"]
-    elif isinstance(meta_or_prompt, str):
-        bg = parse_instance_prompt(meta_or_prompt)[1]
-    else:
-        raise ValueError(f"meta_or_prompt: expected a pair's meta dict or a prompt str, got {type(meta_or_prompt).__name__}")
-    return cluster_instances(rgb, bg)
+        return cluster_instances(rgb, meta_or_prompt["background_rgb"], **meta_or_prompt.get("decoder", {}))
+    if isinstance(meta_or_prompt, str):
+        return cluster_instances(rgb, parse_instance_prompt(meta_or_prompt)[1])
+    raise ValueError(f"meta_or_prompt: expected a pair's meta dict or a prompt str, got {type(meta_or_prompt).__name__}")

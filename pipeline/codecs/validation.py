@@ -75,7 +75,7 @@ def check_mask(mask, shape: tuple[int, int], name: str = "valid") -> np.ndarray:
 
 
 def check_labels(labels, name: str) -> np.ndarray:
-    """An HxW non-negative integer label map (instance or semantic ids)."""
+    """An HxW integer label map of 16-bit ids (instance or semantic; 0 = nothing)."""
     arr = _array(labels, name)
     if arr.ndim != 2:
         raise ValueError(f"{name}: expected an HxW label map, got shape {arr.shape}")
@@ -83,6 +83,8 @@ def check_labels(labels, name: str) -> np.ndarray:
         raise ValueError(f"{name}: expected an integer label map, got dtype {arr.dtype}")
     if arr.size and arr.min() < 0:
         raise ValueError(f"{name}: label ids must be >= 0, got {arr.min()}")
+    if arr.size and arr.max() > 65535:
+        raise ValueError(f"{name}: label ids must fit 16 bits (<= 65535), got {arr.max()}")
     return arr
 
 
