@@ -1,6 +1,13 @@
 """Task codecs: labels -> (target RGB, prompt, metadata) and any RGB image -> labels, in pure numpy.
 
 Nothing here imports Blender or Ray. See SPEC.md ("Task codecs") for the formulas.
+
+- Raw codecs: ``encode_depth(depth) -> uint8 HxWx3``, ``decode_depth(rgb) -> float32 HxW`` (+inf = no hit),
+  ``encode_normals(normals, valid=None)``, ``decode_normals(rgb) -> float32 HxWx3`` (zero = no normal).
+- Per task, ``encode_*(...) -> (target_rgb, prompt, meta)`` and ``decode_*(rgb, meta_or_prompt) -> labels``:
+  depth (``*_depth_task``, float32 HxW), normals (``*_normals_task``), semantic (uint16 HxW class ids),
+  instance (list of HxW bool masks), referring ({phrase: HxW bool mask}).
+- ``make_pairs(view, scene_graph, seed, tasks) -> list[Pair]`` builds every training pair of one view.
 """
 
 from pipeline.codecs.dense import decode_depth_task, decode_normals_task, encode_depth_task, encode_normals_task
