@@ -73,7 +73,9 @@ class NormalScores:
         if not self.count:
             return {"pixels": 0, "mean_deg": None, "median_deg": None,
                     **{f"pct_under_{t:g}": None for t in THRESHOLDS_DEG}}
-        median = float(np.searchsorted(np.cumsum(self.hist), (self.count + 1) / 2) * _BIN_DEG)
+        cum = np.cumsum(self.hist)
+        middle = np.searchsorted(cum, [(self.count + 1) // 2, self.count // 2 + 1])  # the two middle ranks
+        median = float(middle.mean() * _BIN_DEG)
         out = {"pixels": self.count, "mean_deg": self.total / self.count, "median_deg": median}
         out.update({f"pct_under_{t:g}": 100.0 * self.under[t] / self.count for t in THRESHOLDS_DEG})
         return out

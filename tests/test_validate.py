@@ -1,0 +1,178 @@
+"""pipeline validate: a clean dataset passes; truncated, bit-flipped, pickled, duplicated, mis-encoded,
+missing and stray shards are caught, and the report names every bad shard and sample."""
+
+import hashlib
+import io
+import json
+import pickle
+import shutil
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from PIL import Image
+
+from pipeline.cli import main
+
+pytestmark = [pytest.mark.blender, pytest.mark.ray, pytest.mark.xdist_group("render")]
+
+
+@pytest.fixture
+def dataset(tiny_dataset, tmp_path) -> Path:
+    """A private copy of the tiny dataset that a test may damage."""
+    return Path(shutil.copytree(tiny_dataset, tmp_path / "ds"))
+
+
+def _validate(root, capsys) -> tuple[int, str]:
+    rc = main(["validate", str(root)])
+    return rc, capsys.readouterr().out
+
+
+def _members(path) -> list[tuple[tarfile.TarInfo, bytes]]:
+    with tarfile.open(path) as tar:
+        return [(i, tar.extractfile(i).read()) for i in tar.getmembers()]
+
+
+def _rewrite(root: Path, shard: str, members: list[tuple[str, bytes]]) -> None:
+    """Write ``shard`` with ``members`` and update its manifest entry, so only the content is wrong."""
+    path = root / shard
+    with tarfile.open(path, "w") as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    manifest = json.loads((root / "manifest.json").read_text())
+    entry = next(e for s in manifest["series"].values() for e in s if e["name"] == shard)
+    data = path.read_bytes()
+    entry.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data),
+                 count=len({n.split(".", 1)[0] for n, _ in members}))
+    (root / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _biggest_pair_shard(root: Path) -> str:
+    manifest = json.loads((root / "manifest.json").read_text())
+    return max(manifest["series"]["pairs"], key=lambda e: e["count"])["name"]
+
+
+def _index_keys(root: Path, shard: str) -> list[str]:
+    rows = pq.read_table(root / "index" / "pairs.parquet").to_pylist()
+    return [r["key"] for r in rows if r["shard"] == shard]
+
+
+def test_clean_dataset_passes(dataset, capsys):
+    from pipeline.consumers.validate import validate_dataset
+
+    rc, out = _validate(dataset, capsys)
+    assert rc == 0 and "OK" in out.splitlines()[0]
+    report = validate_dataset(str(dataset))
+    counts = json.loads((dataset / "manifest.json").read_text())["counts"]
+    assert report.checked["targets"] == report.checked["pairs"] == counts["pairs"]
+    assert report.checked["views"] == counts["views"]
+
+
+def test_not_a_dataset_is_bad_input(tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "no manifest.json" in capsys.readouterr().err
+
+
+def test_truncated_shard_names_shard_and_every_lost_sample(dataset, capsys):
+    shard = _biggest_pair_shard(dataset)
+    path = dataset / shard
+    members = _members(path)
+    cut = members[len(members) // 2][0].offset_data + 10  # inside a member's data
+    lost = {i.name.split(".", 1)[0] for i, _ in members if i.offset_data + i.size > cut}
+    path.write_bytes(path.read_bytes()[:cut])
+    rc, out = _validate(dataset, capsys)
+    assert rc == 1 and shard in out and "truncated" in out
+    bad_samples = out.split("bad samples: ")[1].splitlines()[0].split(", ")
+    assert lost and lost <= set(bad_samples) and set(bad_samples) <= set(_index_keys(dataset, shard))
+
+
+def test_bit_flip_in_a_target_names_shard_and_sample(dataset, capsys):
+    shard = _biggest_pair_shard(dataset)
+    path = dataset / shard
+    info = next(i for i, _ in _members(path) if i.name.endswith(".target.png"))
+    data = bytearray(path.read_bytes())
+    data[info.offset_data + info.size // 2] ^= 0x04
+    path.write_bytes(bytes(data))
+    rc, out = _validate(dataset, capsys)
+    key = info.name.split(".", 1)[0]
+    assert rc == 1 and f"{shard}: sha256" in out and f"{shard} {key}:" in out
+    assert key in out.split("bad samples: ")[1]
+
+
+def test_bit_flip_in_a_view_shard_is_caught(dataset, capsys):
+    manifest = json.loads((dataset / "manifest.json").read_text())
+    shard = manifest["series"]["views"][0]["name"]
+    path = dataset / shard
+    info = next(i for i, _ in _members(path) if i.name.endswith(".depth.exr"))
+    data = bytearray(path.read_bytes())
+    data[info.offset_data + info.size // 2] ^= 0x80
+    path.write_bytes(bytes(data))
+    rc, out = _validate(dataset, capsys)
+    assert rc == 1 and f"{shard}: sha256" in out and shard in out.split("bad shards: ")[1]
+
+
+class _Boom:
+    """Unpickling this writes a marker file: proof that nothing was unpickled."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (Path(self.marker), "unpickled"))
+
+
+def test_pickle_member_is_refused_and_never_loaded(dataset, tmp_path, capsys):
+    shard = _biggest_pair_shard(dataset)
+    members = [(i.name, d) for i, d in _members(dataset / shard)]
+    key = members[0][0].split(".", 1)[0]
+    marker = tmp_path / "unpickled.txt"
+    members.insert(1, (f"{key}.extra.pyd", pickle.dumps(_Boom(str(marker)))))
+    _rewrite(dataset, shard, members)
+    rc, out = _validate(dataset, capsys)
+    assert rc == 1 and f"{shard} {key}: pickle member" in out and not marker.exists()
+
+
+def test_duplicate_key_across_shards(dataset, capsys):
+    manifest = json.loads((dataset / "manifest.json").read_text())
+    first, second = manifest["series"]["pairs"][0]["name"], manifest["series"]["pairs"][1]["name"]
+    donor = [(i.name, d) for i, d in _members(dataset / first)]
+    key = donor[0][0].split(".", 1)[0]
+    copied = [(n, d) for n, d in donor if n.startswith(key + ".")]
+    _rewrite(dataset, second, [(i.name, d) for i, d in _members(dataset / second)] + copied)
+    rc, out = _validate(dataset, capsys)
+    assert rc == 1 and f"{second} {key}: duplicate key (also in {first})" in out
+
+
+@pytest.mark.parametrize("task", ["depth", "normals", "semantic", "instance", "referring"])
+def test_target_that_does_not_decode_to_the_labels(dataset, capsys, task):
+    """A valid PNG whose pixels were changed: only decoding and comparing with the raw labels catches it."""
+    rows = pq.read_table(dataset / "index" / "pairs.parquet").to_pylist()
+    row = next((r for r in rows if r["task"] == task), None)
+    if row is None:
+        pytest.skip(f"the tiny dataset has no {task} pair")
+    members = [(i.name, d) for i, d in _members(dataset / row["shard"])]
+    k = next(j for j, (n, _) in enumerate(members) if n == f"{row['key']}.target.png")
+    target = np.array(Image.open(io.BytesIO(members[k][1])).convert("RGB"))
+    h, w, _ = target.shape
+    target[h // 4: h // 2, w // 4: w // 2] = 255 - target[h // 4: h // 2, w // 4: w // 2]
+    buf = io.BytesIO()
+    Image.fromarray(target).save(buf, format="PNG")
+    members[k] = (members[k][0], buf.getvalue())
+    _rewrite(dataset, row["shard"], members)
+    rc, out = _validate(dataset, capsys)
+    assert rc == 1 and f"{row['shard']} {row['key']}: {task}" in out
+    assert out.split("bad samples: ")[1].strip() == row["key"]
+
+
+def test_missing_and_stray_shards(dataset, capsys):
+    manifest = json.loads((dataset / "manifest.json").read_text())
+    gone = manifest["series"]["views"][-1]["name"]
+    (dataset / gone).unlink()
+    (dataset / "pairs" / "pairs-u999999-0000.tar.partial-1234").write_bytes(b"half")
+    rc, out = _validate(dataset, capsys)
+    assert rc == 1 and f"{gone}: listed in the manifest but missing" in out
+    assert "pairs/pairs-u999999-0000.tar.partial-1234: not listed in the manifest" in out
