@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.render.settings import RenderSettings
+from scenes.validity import ViewRules
 
 TASKS = ("depth", "normals", "semantic", "instance", "referring")
 
@@ -35,7 +36,8 @@ class SceneSource(_Strict):
     def parsed_params(self):
         from scenes import get_family
 
-        return get_family(self.family).params_model.model_validate(self.params)
+        params_model, _ = get_family(self.family)
+        return params_model.model_validate(self.params)
 
 
 class ShardSettings(_Strict):
@@ -45,14 +47,6 @@ class ShardSettings(_Strict):
     max_bytes: int = Field(default=2_000_000_000, ge=1_000_000)
     input_format: Literal["png", "jpg"] = "png"
     jpeg_quality: int = Field(default=95, ge=50, le=100)
-
-
-class ValidityRules(_Strict):
-    """Views failing these are rejected (counted, not written)."""
-
-    min_nearest_depth: float = Field(default=0.3, ge=0)
-    min_classes: int = Field(default=2, ge=1)
-    min_non_sky_fraction: float = Field(default=0.1, ge=0, le=1)
 
 
 class RaySettings(_Strict):
@@ -74,7 +68,7 @@ class JobConfig(_Strict):
         default_factory=lambda: list(TASKS), min_length=1)
     render: RenderSettings = Field(default_factory=RenderSettings)
     shards: ShardSettings = Field(default_factory=ShardSettings)
-    validity: ValidityRules = Field(default_factory=ValidityRules)
+    validity: ViewRules = Field(default_factory=ViewRules)  # views failing these are counted, not written
     ray: RaySettings = Field(default_factory=RaySettings)
 
     @field_validator("tasks")
@@ -122,7 +116,7 @@ def _family_param_errors(index: int, family: str, params: Any) -> list[str]:
 
     where = f"scenes[{index}]"
     try:
-        model = get_family(family).params_model
+        model, _ = get_family(family)
     except KeyError as exc:
         return [f"{where}.family: {exc.args[0]}"]
     try:

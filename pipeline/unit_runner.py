@@ -11,14 +11,14 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 
 from pipeline.codecs import make_pairs
 from pipeline.config import JobConfig
 from pipeline.plan import WorkUnit, view_seed
-from pipeline.render.view import RenderedView
+from pipeline.render.view import RenderedView, view_key
 from pipeline.scene_graph import build_scene_graph
 from pipeline.scene_spec import SceneSpec
 from pipeline.shards import layout
@@ -28,7 +28,7 @@ from pipeline.shards.storage import Output
 from pipeline.shards.writer import ShardSeries
 from pipeline.taxonomy import class_id
 from scenes import get_family
-from scenes.validity import check_view
+from scenes.validity import check_cameras, check_view
 
 
 def label_background(view: RenderedView, spec: SceneSpec) -> None:
@@ -38,6 +38,24 @@ def label_background(view: RenderedView, spec: SceneSpec) -> None:
         bg = class_id(spec.background_class)
         view.semantic[miss] = bg
         view.class_table[bg] = spec.background_class
+
+
+def render_valid_cameras(renderer, spec: SceneSpec, rules) -> tuple[list[RenderedView], list[dict]]:
+    """Render the cameras that pass the spec-level check; the others are rejected without rendering.
+
+    Views keep their camera's index in ``spec.cameras``, so keys never depend on which views passed.
+    """
+    reasons = check_cameras(spec, rules)
+    keep = [i for i, r in enumerate(reasons) if r is None]
+    rejected = [{"key": view_key(spec.scene_id, i), "reason": r} for i, r in enumerate(reasons) if r]
+    if not keep:
+        return [], rejected
+    if len(keep) == len(spec.cameras):
+        return renderer.render_scene(spec), rejected
+    views = renderer.render_scene(replace(spec, cameras=tuple(spec.cameras[i] for i in keep)))
+    for view, index in zip(views, keep):
+        view.view_index = index
+    return views, rejected
 
 
 def view_meta(view: RenderedView, spec: SceneSpec, graph: dict, seed: int) -> dict:
@@ -66,15 +84,17 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
     timings: Counter = Counter()
     try:
         for task in unit.scenes:
-            family = get_family(task.family)
+            params_model, generate = get_family(task.family)
             t0 = time.perf_counter()
-            spec = family.generate(family.params_model.model_validate(task.params), task.seed, task.scene_id)
+            spec = generate(params_model.model_validate(task.params), task.seed, task.scene_id)
             timings["scene_generate"] += time.perf_counter() - t0
-            for view in renderer.render_scene(spec):
+            views, camera_rejects = render_valid_cameras(renderer, spec, config.validity)
+            rejected += camera_rejects
+            for view in views:
                 for step, secs in view.timings.items():
                     timings[step] += secs
                 label_background(view, spec)
-                reason = check_view(view.depth, view.semantic, config.validity, sky_id=class_id("sky"))
+                reason = check_view(view.depth, view.semantic, config.validity)
                 if reason:
                     rejected.append({"key": view.key, "reason": reason})
                     continue
