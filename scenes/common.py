@@ -20,9 +20,6 @@ from scenes.piece import Piece
 # The paper's ~1 MP aspect-ratio buckets (width, height).
 PAPER_BUCKETS: tuple[tuple[int, int], ...] = ((1200, 896), (1264, 848), (992, 1072))
 
-# HDRIs shipped in the bpy wheel (datafiles/studiolights/world/*.exr).
-BUNDLED_HDRIS = ("city", "courtyard", "forest", "interior", "night", "studio", "sunrise", "sunset")
-
 
 def _ordered(v: tuple[float, float]) -> tuple[float, float]:
     if v[0] > v[1]:
@@ -140,24 +137,28 @@ def pitch_towards(eye: Vec3, target: Vec3, limits_deg: tuple[float, float], rng:
 
 
 def sun_and_sky(rng: random.Random, elevation_deg: tuple[float, float], hdri_prob: float,
-                hdris: tuple[str, ...]) -> tuple[World, Light, dict]:
-    """Sample the time of day: a sun light plus a physical sky (or a bundled HDRI) consistent with it.
+                hdris: tuple[str, ...]) -> tuple[World, Light | None, dict]:
+    """Sample the time of day: a sun light with a physical (Nishita) sky, or a bundled HDRI that lights alone.
 
     The sun light's rotation is ``(pi/2 - elevation, 0, azimuth)``, so it shines along
     ``(-sin az cos el, cos az cos el, -sin el)``; ``facts['sun_direction']`` points from the scene to the sun.
+    Cycles' Nishita sky puts its sun at ``(-sin r cos el, cos r cos el, sin el)`` for ``sun_rotation`` r, so
+    ``r = azimuth + pi`` makes the sky's sun disc and the light agree. An HDRI carries its own sun, so
+    it gets no extra light (a second sun would cast contradicting shadows).
     """
+    if hdris and rng.random() < hdri_prob:
+        world = World(kind="hdri", hdri=rng.choice(hdris), strength=round(rng.uniform(0.6, 1.4), 3))
+        return world, None, {"lighting": f"hdri:{world.hdri}"}
     el = math.radians(uniform(rng, elevation_deg))
     az = rng.uniform(0.0, 2.0 * math.pi)
     warm = max(0.0, 1.0 - el / math.radians(25.0))  # low sun is warmer and weaker
     color = (1.0, 1.0 - 0.25 * warm, 1.0 - 0.5 * warm)
     energy = round(0.5 + 4.0 * math.sin(el), 4)
     light = Light("sun", (0.0, 0.0, 50.0), energy, rotation=(math.pi / 2 - el, 0.0, az), color=color, size=0.0093)
-    if hdris and rng.random() < hdri_prob:
-        world = World(kind="hdri", hdri=rng.choice(hdris), strength=round(rng.uniform(0.6, 1.4), 3),
-                      sun_elevation=el, sun_rotation=az)
-    else:
-        world = World(kind="sky", strength=round(rng.uniform(0.7, 1.2), 3), sun_elevation=el, sun_rotation=az)
-    facts = {"sun_elevation_deg": round(math.degrees(el), 3), "sun_azimuth_deg": round(math.degrees(az), 3),
+    world = World(kind="sky", strength=round(rng.uniform(0.7, 1.2), 3), sun_elevation=el,
+                  sun_rotation=(az + math.pi) % (2.0 * math.pi))
+    facts = {"lighting": "sun+sky", "sun_elevation_deg": round(math.degrees(el), 3),
+             "sun_azimuth_deg": round(math.degrees(az), 3),
              "sun_direction": (math.sin(az) * math.cos(el), -math.cos(az) * math.cos(el), math.sin(el))}
     return world, light, facts
 

@@ -15,7 +15,8 @@ from pydantic import Field, field_validator
 
 from pipeline.scene_spec import Light, SceneSpec, World
 from scenes import clutter, decor, fixtures, furniture
-from scenes.common import BUNDLED_HDRIS, ObjectSet, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
+from scenes.assets import hdris_for
+from scenes.common import ObjectSet, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
 from scenes.geometry import AABB, box
 from scenes.layout import Layout, Member
 from scenes.materials import material
@@ -93,12 +94,12 @@ def generate(params: IndoorParams, seed: int, scene_id: str) -> SceneSpec:
         ids[i] = objs.add(piece.class_name, piece.parts, supported_by=None if on is None else ids[on])
         lights.extend(piece.lights)
 
-    world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, BUNDLED_HDRIS)
+    world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, hdris_for("indoor"))
     if rng.random() < 0.2:  # evening: no sun, dim sky, lamps carry the scene
-        world = World(kind="hdri", hdri="night", strength=round(rng.uniform(0.2, 0.6), 3))
+        world = World(kind="hdri", hdri=rng.choice(hdris_for("night")), strength=round(rng.uniform(0.2, 0.6), 3))
         facts = {"time_of_day": "night"}
     else:
-        lights.append(sun)
+        lights.extend([sun] if sun else [])
         facts["time_of_day"] = "day"
     boxes = [objs.boxes[o.instance_id] for o in objs.objects if o.class_name not in SHELL]
     cams = _cameras(rng, params, room, layout, boxes)

@@ -13,7 +13,8 @@ from pydantic import Field
 
 from pipeline.scene_spec import Part, SceneSpec, World
 from scenes import plants
-from scenes.common import BUNDLED_HDRIS, IntRange, Occupancy, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
+from scenes.assets import hdris_for
+from scenes.common import IntRange, Occupancy, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
 from scenes.geometry import box, cone, sphere
 from scenes.materials import material
 from scenes.piece import Piece
@@ -21,7 +22,6 @@ from scenes.sizes import sample
 
 FAMILY = "outdoor_nature"
 EXTENT = 400.0
-NATURE_HDRIS = tuple(h for h in BUNDLED_HDRIS if h in ("forest", "sunrise", "sunset", "courtyard"))
 
 
 class NatureParams(ViewParams):
@@ -103,10 +103,10 @@ def generate(params: NatureParams, seed: int, scene_id: str) -> SceneSpec:
             if occ.try_add([piece.placed(x, y, 0.0, rng.uniform(0, 2 * math.pi) if piece.class_name == "rock" else 0.0)],
                            gap=0.2):
                 break
-    world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, NATURE_HDRIS)
+    world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, hdris_for("nature"))
     cams = _cameras(rng, params, occ, half)
     return SceneSpec(scene_id=scene_id, seed=seed, family=FAMILY, kind="outdoor", objects=tuple(occ.objs.objects),
-                     lights=(sun,), world=world, cameras=tuple(cams), extra={"time_of_day": "day", **facts})
+                     lights=(sun,) if sun else (), world=world, cameras=tuple(cams), extra={"time_of_day": "day", **facts})
 
 
 def _cameras(rng: random.Random, params: NatureParams, occ: Occupancy, half: float):

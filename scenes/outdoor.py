@@ -16,6 +16,7 @@ from pydantic import Field
 
 from pipeline.scene_spec import Light, SceneSpec, World
 from scenes import buildings, people, plants, streetfurniture as sf, vehicles
+from scenes.assets import hdris_for
 from scenes.common import IntRange, Occupancy, Range, ViewParams, camera, sun_and_sky, uniform
 from scenes.geometry import box
 from scenes.materials import material
@@ -26,7 +27,6 @@ FAMILY = "outdoor_street"
 EXTENT = 400.0  # half-length of road, sidewalks and lots; beyond it only sky
 TRAM_MEDIAN = 3.4  # width of the tram reservation between the two carriageways
 MARK_H = 0.003  # road markings are inset: asphalt top at -MARK_H, marking tops at 0
-OUTDOOR_HDRIS = ("city", "courtyard", "forest", "sunrise", "sunset")
 
 
 class OutdoorParams(ViewParams):
@@ -105,11 +105,11 @@ def generate(params: OutdoorParams, seed: int, scene_id: str) -> SceneSpec:
     _people(rng, occ, st, params, crossing_x)
 
     if night:
-        world = World(kind="hdri", hdri="night", strength=round(rng.uniform(0.3, 0.8), 3))
+        world = World(kind="hdri", hdri=rng.choice(hdris_for("night")), strength=round(rng.uniform(0.3, 0.8), 3))
         facts = {"time_of_day": "night"}
     else:
-        world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, OUTDOOR_HDRIS)
-        lights.append(sun)
+        world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, hdris_for("outdoor"))
+        lights.extend([sun] if sun else [])
         facts["time_of_day"] = "day"
     cams = _cameras(rng, params, st, occ)
     return SceneSpec(scene_id=scene_id, seed=seed, family=FAMILY, kind="outdoor", objects=tuple(occ.objs.objects),
