@@ -88,17 +88,11 @@ class Sample:
 
         return figure_png(self.figure())
 
-    def show(self):
-        """Display the figure in a notebook (IPython) and return it."""
-        fig = self.figure()
-        try:
-            from IPython.display import Image, display
-        except ImportError:
-            return fig
-        from pipeline.consumers.show import figure_png
+    def show(self) -> None:
+        """Display the figure inline in a notebook or IPython session (elsewhere use :meth:`figure`)."""
+        from IPython.display import Image, display
 
-        display(Image(figure_png(fig)))
-        return fig
+        display(Image(self._repr_png_()))
 
 
 class Dataset:

@@ -113,12 +113,13 @@ def make_mix_spec(datasets: list[str], task_weights: dict[str, float] | None = N
     ext_w = list(external_weights) if external_weights else [1.0] * len(externals)
     if len(ext_w) != len(externals) or any(w <= 0 for w in ext_w):
         raise ValueError(f"--external-weights: need {len(externals)} positive weights, got {external_weights}")
+    external = [{"name": f"external:{k}", "kind": "external", "pattern": pattern,
+                 "weight": (1 - ratio) * w / sum(ext_w), "samples": None, "urls": expand_urls(pattern)}
+                for k, (pattern, w) in enumerate(zip(externals, ext_w))]
     sources = _vision_sources(list(datasets), task_weights)
     for s in sources:
         s["weight"] *= ratio
-    for k, (pattern, w) in enumerate(zip(externals, ext_w)):
-        sources.append({"name": f"external:{k}", "kind": "external", "pattern": pattern,
-                        "weight": (1 - ratio) * w / sum(ext_w), "samples": None, "urls": expand_urls(pattern)})
+    sources += external
     return {"format": FORMAT, "seed": int(seed), "datasets": [str(d) for d in datasets], "sources": sources}
 
 
