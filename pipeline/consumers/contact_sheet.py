@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 
-import numpy as np
 from PIL import Image, ImageDraw
 
 from pipeline.shards import layout
@@ -21,12 +20,16 @@ def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int 
     output = Output(dataset_uri)
     if not output.exists(layout.MANIFEST):
         raise FileNotFoundError(f"{dataset_uri}: no manifest.json; not a finished dataset")
-    rows = read_table(output, layout.PAIRS_INDEX).select(["key", "shard", "view_key", "task"]).to_pylist()
+    rows = read_table(output, layout.PAIRS_INDEX).select(["key", "shard", "view_key", "task", "family"]).to_pylist()
     by_view: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    family_views: dict[str, list[str]] = defaultdict(list)
     for r in rows:
         if r["task"] in COLUMNS[1:]:
             by_view[r["view_key"]].setdefault(r["task"], (r["shard"], r["key"]))
-    views = [v for v in sorted(by_view) if len(by_view[v]) == 3][:max_rows]
+            if r["view_key"] not in family_views[r["family"]]:
+                family_views[r["family"]].append(r["view_key"])
+    views = _round_robin([[v for v in vs if len(by_view[v]) == 3] for _, vs in sorted(family_views.items())],
+                         max_rows)
     wanted = defaultdict(set)
     for v in views:
         for shard, key in by_view[v].values():
@@ -52,5 +55,11 @@ def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int 
     return len(views)
 
 
-def sheet_array(path: str) -> np.ndarray:
-    return np.asarray(Image.open(path).convert("RGB"))
+def _round_robin(groups: list[list[str]], limit: int) -> list[str]:
+    """Take one item from each group in turn, so every scene family shows up on the sheet."""
+    out: list[str] = []
+    while len(out) < limit and any(groups):
+        for g in groups:
+            if g and len(out) < limit:
+                out.append(g.pop(0))
+    return out
