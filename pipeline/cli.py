@@ -141,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("dataset", help="dataset root (path or fsspec URI)")
     v.set_defaults(func=_validate)
 
-    m = sub.add_parser("mix", help="write a webdataset mix spec (task weights, external shard sets), optionally materialised")
+    m = sub.add_parser("mix", help="write a webdataset mix spec (task weights, external shard sets), "
+                                   "optionally materialised")
     m.add_argument("datasets", nargs="+", help="dataset roots whose pairs go into the mix")
     m.add_argument("--out", required=True, help="mix spec JSON to write")
     m.add_argument("--tasks", help="task weights within the vision pairs, e.g. depth=2,normals=1,semantic=1; "

@@ -12,11 +12,10 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+import torch
 from PIL import Image
 
 from pipeline.loader import decode_sample
-
-torch = pytest.importorskip("torch")
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

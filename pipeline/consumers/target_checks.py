@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.codecs.metrics import iou
+from pipeline.codecs.instance import MIN_AREA_FRACTION
+from pipeline.codecs.metrics import iou, match_masks
 from pipeline.consumers import targets
 from pipeline.consumers.labels import ViewLabels
 
 _TOL = 1e-6
 
 
-def _colouring(instance: np.ndarray, ids_rgb: list[tuple[int, list[int]]], background_rgb) -> np.ndarray:
-    out = np.empty(instance.shape + (3,), dtype=np.uint8)
-    out[:] = background_rgb
-    for iid, rgb in ids_rgb:
-        out[instance == iid] = rgb
-    return out
+def _miscoloured(target: np.ndarray, instance: np.ndarray, entries: list[dict], background_rgb) -> int:
+    """Pixels of ``target`` that differ from painting each entry's ``instance_id`` in its ``rgb`` on the background."""
+    expected = np.empty(instance.shape + (3,), dtype=np.uint8)
+    expected[:] = background_rgb
+    for e in entries:
+        expected[instance == e["instance_id"]] = e["rgb"]
+    return int((expected != target).any(axis=-1).sum())
 
 
 def _depth(target, meta, labels) -> list[str]:
@@ -38,7 +40,8 @@ def _depth(target, meta, labels) -> list[str]:
         err = np.abs(curve(decoded) - curve(truth))
         bound = 1.0 / 3570.0
         bad = int((err > bound + _TOL).sum())
-        return [f"depth: {bad} pixels decode beyond the half-step bound (max |df| {err.max():.3g} > {bound:.3g})"] if bad else []
+        return [f"depth: {bad} pixels decode beyond the half-step bound "
+                f"(max |df| {err.max():.3g} > {bound:.3g})"] if bad else []
     near, far = float(meta["near_m"]), float(meta["far_m"])
     inside = np.isfinite(truth) & (truth >= near) & (truth <= far)
     err = np.abs(decoded - truth)[inside]
@@ -74,16 +77,13 @@ def _instance(target, meta, labels) -> list[str]:
                        if i and labels.instance_classes.get(int(i)) == meta["class_name"])
     meta_ids = [int(o["instance_id"]) for o in meta["instances"]]
     if sorted(meta_ids) != truth_ids:
-        out.append(f"instance: json lists instances {sorted(meta_ids)}, the view has {truth_ids} of {meta['class_name']!r}")
-    expected = _colouring(labels.instance, [(o["instance_id"], o["rgb"]) for o in meta["instances"]], meta["background_rgb"])
-    wrong = int((expected != target).any(axis=-1).sum())
+        out.append(f"instance: json lists instances {sorted(meta_ids)}, "
+                   f"the view has {truth_ids} of {meta['class_name']!r}")
+    wrong = _miscoloured(target, labels.instance, meta["instances"], meta["background_rgb"])
     if wrong:
         out.append(f"instance: {wrong} pixels differ from the json's colouring of the instance ids")
     recorded = meta.get("roundtrip", {}).get("mask_iou_min")
     if recorded is not None and not out:
-        from pipeline.codecs.instance import MIN_AREA_FRACTION
-        from pipeline.codecs.metrics import match_masks
-
         truth = targets.truth("instance", labels, meta)
         ious = match_masks(truth, targets.decode("instance", target, meta))
         big = [v for v, m in zip(ious, truth) if m.sum() >= MIN_AREA_FRACTION * labels.instance.size]
@@ -93,8 +93,7 @@ def _instance(target, meta, labels) -> list[str]:
 
 
 def _referring(target, meta, labels) -> list[str]:
-    expected = _colouring(labels.instance, [(o["instance_id"], o["rgb"]) for o in meta["objects"]], meta["background_rgb"])
-    wrong = int((expected != target).any(axis=-1).sum())
+    wrong = _miscoloured(target, labels.instance, meta["objects"], meta["background_rgb"])
     if wrong:
         return [f"referring: {wrong} pixels differ from the json's colouring of the referred objects"]
     decoded, truth = targets.decode("referring", target, meta), targets.truth("referring", labels, meta)
@@ -110,5 +109,6 @@ def target_problems(task: str, target: np.ndarray, meta: dict, labels: ViewLabel
     if task not in _CHECKS:
         return [f"unknown task {task!r}"]
     if target.shape[:2] != labels.depth.shape:
-        return [f"target is {target.shape[1]}x{target.shape[0]}, the view {labels.depth.shape[1]}x{labels.depth.shape[0]}"]
+        (th, tw), (vh, vw) = target.shape[:2], labels.depth.shape
+        return [f"target is {tw}x{th}, its view {vw}x{vh}"]
     return _CHECKS[task](target, meta, labels)

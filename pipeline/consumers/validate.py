@@ -69,7 +69,8 @@ class Report:
                  f"  checked {c['shards']} shards, {c['views']} views, {c['pairs']} pairs, "
                  f"{c['targets']} targets decoded against raw labels, {c['index_rows']} index rows"]
         if not self.ok:
-            lines.append(f"  {len(self.problems)} problems in {len(self.bad_shards)} shards and {len(self.bad_samples)} samples:")
+            lines.append(f"  {len(self.problems)} problems in {len(self.bad_shards)} shards and "
+                         f"{len(self.bad_samples)} samples:")
             lines += [f"  - {p}" for p in self.problems]
             lines.append("  bad shards: " + (", ".join(self.bad_shards) or "none"))
             lines.append("  bad samples: " + (", ".join(self.bad_samples) or "none"))
@@ -296,7 +297,8 @@ class _Validator:
             if s in index and len(index[s]) != found:
                 rep.add(None, None, f"index holds {len(index[s])} {s} rows, the shards {found} samples")
         if dict(counts.get("pairs_per_task", {})) != dict(self.pair_tasks):
-            rep.add(None, None, f"manifest pairs_per_task {counts.get('pairs_per_task')} != found {dict(sorted(self.pair_tasks.items()))}")
+            found = dict(sorted(self.pair_tasks.items()))
+            rep.add(None, None, f"manifest pairs_per_task {counts.get('pairs_per_task')} != found {found}")
 
     def _index_vs_shards(self, series: str, rows: list[dict]) -> None:
         found, rep = self.found[series], self.report
