@@ -81,11 +81,21 @@ def prepare_renderer() -> None:
     layer.use_pass_normal = False
     layer.use_pass_diffuse_color = False
     layer.use_pass_object_index = False
-    layer.use_pass_z = True
+    set_label_passes(True)
+
+
+def set_label_passes(enabled: bool) -> None:
+    """Add (or remove) the passes the label render reads: Z and the two AOVs. On in production; the
+    benchmark turns them off to time a plain RGB render."""
+    layer = bpy.context.scene.view_layers[0]
+    layer.use_pass_z = enabled
     for name, kind in ((AOV_NORMAL, "COLOR"), (AOV_INSTANCE, "VALUE")):
-        if name not in layer.aovs:
+        aov = layer.aovs.get(name)
+        if enabled and aov is None:
             aov = layer.aovs.add()
             aov.name, aov.type = name, kind
+        elif not enabled and aov is not None:
+            layer.aovs.remove(aov)
 
 
 def set_rgb_mode(settings: RenderSettings) -> None:

@@ -1,17 +1,19 @@
 """Realise a :class:`~pipeline.scene_spec.SceneSpec` in the current Blender scene, and clear it again.
 
 - Parts become mesh objects built from :func:`pipeline.render.geometry.part_mesh` (exact dimensions,
-  bounding-box centre at ``Part.location``, XYZ Euler rotation about it), flat or smooth shaded, each
-  with its own material (:mod:`pipeline.render.materials`). Every part object carries its object's
-  instance id (custom property ``instance_id``, and ``pass_index`` where Blender's 0..32767 range allows)
-  and semantic class (``class_name``, and BlenderProc's ``category_id`` = taxonomy id).
+  bounding-box centre at ``Part.location``, XYZ Euler rotation about it), flat or smooth shaded, with the
+  material of its ``Part.material`` (:mod:`pipeline.render.materials`; equal materials are shared).
+  Every part object carries its object's instance id (custom property ``instance_id``, read by the label
+  render, and ``pass_index`` where Blender's 0..32767 range allows) and semantic class (``class_name``,
+  and BlenderProc's ``category_id`` = taxonomy id).
 - Lights are hidden from camera rays, so every pixel of an image belongs to a labelled object or to the
   world. ``Light.size`` is the soft-shadow radius (point, spot), the side length (area) or the angular
   diameter in radians (sun). Lights shine along their local -Z axis, rotated by ``Light.rotation``.
 - The world is a flat colour, one of the HDRIs shipped in the bpy wheel, or a Nishita physical sky.
 - Cameras are set one view at a time by :func:`set_camera`.
-:func:`clear_scene` removes every data block (BlenderProc's ``clean_up``) and purges orphans, so a
-long-lived worker holds nothing from earlier scenes.
+:func:`clear_scene` removes every object, mesh, material, light, image, world and node group in one
+batch (BlenderProc's ``clean_up`` removes them one by one, which is quadratic: seconds for a street
+scene) and purges orphans, so a long-lived worker holds nothing from earlier scenes.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 from mathutils import Matrix
 
 from pipeline.render.geometry import part_mesh
-from pipeline.render.materials import build_material
+from pipeline.render.materials import INSTANCE_PROPERTY, MaterialLibrary
 from pipeline.scene_spec import Camera, Light, SceneSpec, World
 from pipeline.taxonomy import class_id
 
@@ -44,25 +46,35 @@ def available_hdris() -> list[str]:
 
 
 def clear_scene() -> None:
-    """Remove all objects, meshes, materials, lights, images, worlds... and leave an empty scene with a camera."""
-    from blenderproc.python.utility.Initializer import clean_up
-
-    clean_up(clean_up_camera=True)
+    """Remove all scene content, keeping only the scene camera; leave a new empty world."""
+    scene = bpy.context.scene
+    camera = scene.camera
+    keep = {camera, camera.data} if camera is not None else set()
+    doomed = [block for collection in (bpy.data.objects, bpy.data.meshes, bpy.data.materials, bpy.data.lights,
+                                       bpy.data.cameras, bpy.data.worlds, bpy.data.node_groups, bpy.data.textures)
+              for block in collection if block not in keep]
+    doomed += [img for img in bpy.data.images if img.type != "RENDER_RESULT"]
+    bpy.data.batch_remove(doomed)
     bpy.data.orphans_purge(do_local_ids=True, do_linked_ids=True, do_recursive=True)
+    if camera is None:
+        camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
+        scene.collection.objects.link(camera)
+        scene.camera = camera
+    scene.world = bpy.data.worlds.new("World")
 
 
-def _add_part_object(name: str, part, instance_id: int, class_name: str) -> bpy.types.Object:
+def _add_part_object(name: str, part, instance_id: int, class_name: str, materials: MaterialLibrary) -> bpy.types.Object:
     verts, faces = part_mesh(part)
     mesh = bpy.data.meshes.new(name)
     mesh.from_pydata(verts.tolist(), [], faces)
     mesh.polygons.foreach_set("use_smooth", [part.smooth] * len(mesh.polygons))
     mesh.update()
-    mesh.materials.append(build_material(part.material, instance_id, name))
+    mesh.materials.append(materials.get(part.material))
     obj = bpy.data.objects.new(name, mesh)
     obj.location = part.location
     obj.rotation_mode = "XYZ"
     obj.rotation_euler = part.rotation
-    obj["instance_id"] = instance_id
+    obj[INSTANCE_PROPERTY] = instance_id
     obj["class_name"] = class_name
     obj["category_id"] = class_id(class_name)
     if instance_id <= _PASS_INDEX_MAX:
@@ -123,9 +135,10 @@ def build_scene(spec: SceneSpec) -> None:
     ids = [o.instance_id for o in spec.objects]
     if len(set(ids)) != len(ids) or any(not 1 <= i <= 65535 for i in ids):
         raise ValueError(f"scene {spec.scene_id}: instance ids must be unique and in 1..65535")
+    materials = MaterialLibrary()
     for obj in spec.objects:
         for k, part in enumerate(obj.parts):
-            _add_part_object(f"i{obj.instance_id}_p{k}", part, obj.instance_id, obj.class_name)
+            _add_part_object(f"i{obj.instance_id}_p{k}", part, obj.instance_id, obj.class_name, materials)
     for index, light in enumerate(spec.lights):
         _add_light(index, light)
     _set_world(spec.world)

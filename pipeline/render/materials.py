@@ -1,15 +1,19 @@
 """Blender materials from scene-spec ``Material``: a Principled BSDF plus cheap procedural variation.
 
-Each part gets its own material. Besides the shading network, every material writes two AOVs that
-the label render reads (see ``pipeline.render.blender_render``):
+Parts with equal ``Material`` values share one Blender material (a scene has far fewer distinct
+materials than parts, and Cycles compiles one shader per material). Each is a copy of a per-kind
+template, since copying a node tree is much cheaper than building one node by node from Python.
+
+Every material writes two AOVs that the label render reads (see ``pipeline.render.blender_render``):
 - ``AOV_NORMAL``: the geometric ("True Normal") world-space normal of the hit triangle;
-- ``AOV_INSTANCE``: the part's instance id as a constant (exact in float32 up to 2**24, unlike
-  ``Object.pass_index``, which Blender caps at 32767).
+- ``AOV_INSTANCE``: the object's ``instance_id`` custom property (an object attribute, so one shared
+  material serves many instances; exact in float32 up to 2**24, unlike ``Object.pass_index``, which
+  Blender caps at 32767).
 AOVs are written for camera rays only, so they cost nothing in the light transport.
 
 The variation modulates brightness around ``base_color`` (the colour a referring expression names
 stays true on average) with one texture in object space, in metres, so patterns keep their physical
-scale whatever the part size. Unknown kinds get plain Principled shading.
+scale whatever the part size. Kinds without a recipe get plain Principled shading.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pipeline.scene_spec import Material
 
 AOV_NORMAL = "label_normal"
 AOV_INSTANCE = "label_instance"
+INSTANCE_PROPERTY = "instance_id"
 
 # kind -> (texture node type, texture settings, scale (1/m), brightness amplitude, roughness amplitude)
 _VARIATION: dict[str, tuple[str, dict, float, float, float]] = {
@@ -32,14 +37,12 @@ _VARIATION: dict[str, tuple[str, dict, float, float, float]] = {
     "stone": ("ShaderNodeTexVoronoi", {"inputs": {"Randomness": 0.8}}, 4.0, 0.3, 0.1),
     "plaster": ("ShaderNodeTexNoise", {"inputs": {"Detail": 4.0, "Roughness": 0.5}}, 3.0, 0.08, 0.05),
 }
+_TINT, _ROUGHNESS = "tint", "roughness_scale"  # names of the template nodes a copy sets per material
 
 
 def _texture_factor(nodes, links, kind: str):
-    """A scalar socket in [0, 1] with the kind's pattern, or None for plain materials."""
-    recipe = _VARIATION.get(kind)
-    if recipe is None:
-        return None
-    node_type, options, scale, _, _ = recipe
+    """A scalar socket in [0, 1] with the kind's pattern."""
+    node_type, options, scale, _, _ = _VARIATION[kind]
     coords = nodes.new("ShaderNodeTexCoord")
     tex = nodes.new(node_type)
     for attr, value in options.items():
@@ -52,8 +55,8 @@ def _texture_factor(nodes, links, kind: str):
     return tex.outputs["Fac"] if "Fac" in tex.outputs else tex.outputs["Distance"]
 
 
-def _modulate(nodes, links, fac, base: float, amplitude: float, clamp: bool):
-    """``base * (1 + amplitude * (fac - 0.5))`` as a node output, optionally clamped to [0, 1]."""
+def _modulate(nodes, links, fac, amplitude: float, clamp: bool, name: str = ""):
+    """``base * (1 + amplitude * (fac - 0.5))`` as a node whose input 1 is ``base``; optionally clamped to [0, 1]."""
     centred = nodes.new("ShaderNodeMath")
     centred.operation = "MULTIPLY_ADD"
     centred.inputs[1].default_value = amplitude
@@ -62,46 +65,78 @@ def _modulate(nodes, links, fac, base: float, amplitude: float, clamp: bool):
     scaled = nodes.new("ShaderNodeMath")
     scaled.operation = "MULTIPLY"
     scaled.use_clamp = clamp
-    scaled.inputs[1].default_value = base
+    scaled.inputs[1].default_value = 1.0
+    if name:
+        scaled.name = name
     links.new(centred.outputs[0], scaled.inputs[0])
-    return scaled.outputs[0]
+    return scaled
 
 
-def build_material(spec: Material, instance_id: int, name: str) -> bpy.types.Material:
-    """A new Blender material for one part of instance ``instance_id``."""
-    mat = bpy.data.materials.new(name)
+def _build_template(kind: str) -> bpy.types.Material:
+    """The node network of ``kind`` with neutral parameters, label AOVs included."""
+    mat = bpy.data.materials.new(f"template_{kind}")
     mat.use_nodes = True
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
     bsdf = nodes["Principled BSDF"]
-    color = (*spec.base_color, 1.0)
-    bsdf.inputs["Base Color"].default_value = color
-    bsdf.inputs["Roughness"].default_value = spec.roughness
-    bsdf.inputs["Metallic"].default_value = spec.metallic
-    bsdf.inputs["Transmission Weight"].default_value = spec.transmission
-    if spec.transmission > 0:
-        bsdf.inputs["IOR"].default_value = 1.45
-    if spec.emission_strength > 0:
-        bsdf.inputs["Emission Color"].default_value = color
-        bsdf.inputs["Emission Strength"].default_value = spec.emission_strength
-
-    fac = _texture_factor(nodes, links, spec.kind)
-    if fac is not None:
-        _, _, _, amp, rough_amp = _VARIATION[spec.kind]
-        brightness = _modulate(nodes, links, fac, 1.0, amp, clamp=False)
+    bsdf.inputs["IOR"].default_value = 1.45
+    if kind in _VARIATION:
+        _, _, _, amp, rough_amp = _VARIATION[kind]
+        fac = _texture_factor(nodes, links, kind)
+        brightness = _modulate(nodes, links, fac, amp, clamp=False)
         tint = nodes.new("ShaderNodeMix")
+        tint.name = _TINT
         tint.data_type = "RGBA"
         tint.blend_type = "MULTIPLY"
         tint.inputs["Factor"].default_value = 1.0
-        tint.inputs["A"].default_value = color
-        links.new(brightness, tint.inputs["B"])
+        links.new(brightness.outputs[0], tint.inputs["B"])
         links.new(tint.outputs["Result"], bsdf.inputs["Base Color"])
-        links.new(_modulate(nodes, links, fac, spec.roughness, rough_amp, clamp=True), bsdf.inputs["Roughness"])
+        roughness = _modulate(nodes, links, fac, rough_amp, clamp=True, name=_ROUGHNESS)
+        links.new(roughness.outputs[0], bsdf.inputs["Roughness"])
 
     geometry = nodes.new("ShaderNodeNewGeometry")
     aov_normal = nodes.new("ShaderNodeOutputAOV")
     aov_normal.aov_name = AOV_NORMAL
     links.new(geometry.outputs["True Normal"], aov_normal.inputs["Color"])
-    aov_id = nodes.new("ShaderNodeOutputAOV")
-    aov_id.aov_name = AOV_INSTANCE
-    aov_id.inputs["Value"].default_value = float(instance_id)
+    instance = nodes.new("ShaderNodeAttribute")
+    instance.attribute_type = "OBJECT"
+    instance.attribute_name = INSTANCE_PROPERTY
+    aov_instance = nodes.new("ShaderNodeOutputAOV")
+    aov_instance.aov_name = AOV_INSTANCE
+    links.new(instance.outputs["Fac"], aov_instance.inputs["Value"])
     return mat
+
+
+class MaterialLibrary:
+    """The Blender materials of one scene: one per distinct ``Material``, made on first use."""
+
+    def __init__(self) -> None:
+        self._templates: dict[str, bpy.types.Material] = {}
+        self._materials: dict[Material, bpy.types.Material] = {}
+
+    def get(self, spec: Material) -> bpy.types.Material:
+        mat = self._materials.get(spec)
+        if mat is None:
+            mat = self._materials[spec] = self._make(spec)
+        return mat
+
+    def _make(self, spec: Material) -> bpy.types.Material:
+        template_kind = spec.kind if spec.kind in _VARIATION else "plain"
+        template = self._templates.get(template_kind)
+        if template is None:
+            template = self._templates[template_kind] = _build_template(template_kind)
+        mat = template.copy()
+        mat.name = f"{spec.kind}_{len(self._materials)}"
+        nodes = mat.node_tree.nodes
+        bsdf = nodes["Principled BSDF"]
+        color = (*spec.base_color, 1.0)
+        bsdf.inputs["Base Color"].default_value = color
+        bsdf.inputs["Roughness"].default_value = spec.roughness
+        bsdf.inputs["Metallic"].default_value = spec.metallic
+        bsdf.inputs["Transmission Weight"].default_value = spec.transmission
+        if spec.emission_strength > 0:
+            bsdf.inputs["Emission Color"].default_value = color
+            bsdf.inputs["Emission Strength"].default_value = spec.emission_strength
+        if template_kind != "plain":
+            nodes[_TINT].inputs["A"].default_value = color
+            nodes[_ROUGHNESS].inputs[1].default_value = spec.roughness
+        return mat
