@@ -38,7 +38,8 @@ def get_family(name: str) -> Family:
     try:
         module = importlib.import_module(entry)
     except ImportError as exc:
-        raise KeyError(f"scene family {name!r} is registered as module {entry!r}, which cannot be imported: {exc}") from exc
+        raise KeyError(f"scene family {name!r} is registered as module {entry!r}, "
+                       f"which cannot be imported: {exc}") from exc
     params = _params_model(module)
     if params is None or not callable(getattr(module, "generate", None)):
         raise KeyError(f"scene family {name!r}: module {entry!r} must define a pydantic params model and generate()")

@@ -57,7 +57,7 @@ class HDRIEntry(BaseModel):
 
     file: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    use: list[Literal["indoor", "outdoor", "nature", "night", "studio"]] = Field(min_length=1)
+    use: list[Literal["indoor", "outdoor", "nature", "night", "studio", "lighting"]] = Field(min_length=1)
 
 
 class UserAsset(BaseModel):
@@ -101,7 +101,7 @@ def hdris() -> dict[str, HDRIEntry]:
 
 
 def hdris_for(use: str) -> tuple[str, ...]:
-    """Names of the bundled HDRIs tagged for ``use`` (indoor, outdoor, nature, night, studio)."""
+    """Names of the bundled HDRIs tagged for ``use`` (indoor, outdoor, nature, night, studio, lighting)."""
     return tuple(sorted(name for name, e in hdris().items() if use in e.use))
 
 

@@ -93,11 +93,11 @@ def pack(rng: random.Random, support: Support, makers: list, count: int, tries: 
         fw, fd = (b.hi[0] - b.lo[0], b.hi[1] - b.lo[1])
         if quarter % 2:
             fw, fd = fd, fw
+        if support.x1 - support.x0 <= fw + 2 * ITEM_GAP or support.y1 - support.y0 <= fd + 2 * ITEM_GAP:
+            continue
         for _try in range(tries):
-            u0 = rng.uniform(support.x0 + ITEM_GAP, support.x1 - ITEM_GAP - fw) if support.x1 - support.x0 > fw + 2 * ITEM_GAP else None
-            v0 = rng.uniform(support.y0 + ITEM_GAP, support.y1 - ITEM_GAP - fd) if support.y1 - support.y0 > fd + 2 * ITEM_GAP else None
-            if u0 is None or v0 is None:
-                break
+            u0 = rng.uniform(support.x0 + ITEM_GAP, support.x1 - ITEM_GAP - fw)
+            v0 = rng.uniform(support.y0 + ITEM_GAP, support.y1 - ITEM_GAP - fd)
             rect = (u0, v0, u0 + fw, v0 + fd)
             if all(rect[2] + ITEM_GAP <= r[0] or r[2] + ITEM_GAP <= rect[0] or rect[3] + ITEM_GAP <= r[1]
                    or r[3] + ITEM_GAP <= rect[1] for r in taken):

@@ -63,7 +63,8 @@ def counter_top(rng: random.Random, w: float, d: float, h: float) -> Piece:
     """A worktop slab ``w x d`` whose top is at ``h`` (the manifest's counter height) over base cabinets."""
     t = sample(rng, "counter")["top_t"]
     mat = material(rng, rng.choice(["stone", "wood", "tile", "concrete"]))
-    return Piece("counter", (box((0, 0, h - t / 2), (w, d, t), mat),), (Support(-w / 2, -d / 2, w / 2, d / 2, h, 0.45),))
+    top = Support(-w / 2, -d / 2, w / 2, d / 2, h, 0.45)
+    return Piece("counter", (box((0, 0, h - t / 2), (w, d, t), mat),), (top,))
 
 
 def refrigerator(rng: random.Random) -> Piece:

@@ -61,7 +61,8 @@ def sofa(rng: random.Random) -> Piece:
         box((0, -d / 2 + back_t / 2, (h + base_h) / 2), (w, back_t, h - base_h), fab),
     ]
     for sx in (-1, 1):
-        parts.append(box((sx * (w / 2 - aw / 2), back_t / 2, (arm_h + base_h) / 2), (aw, d - back_t, arm_h - base_h), fab))
+        parts.append(box((sx * (w / 2 - aw / 2), back_t / 2, (arm_h + base_h) / 2),
+                         (aw, d - back_t, arm_h - base_h), fab))
     seat = Support(-w / 2 + aw, -d / 2 + back_t, w / 2 - aw, d / 2, sh, 0.5, soft=True)
     return Piece("sofa", tuple(parts), (seat,))
 

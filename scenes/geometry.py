@@ -36,7 +36,8 @@ def matrix_to_euler(m: Mat3) -> Vec3:
 
 
 def matmul(p: Mat3, q: Mat3) -> Mat3:
-    return tuple(tuple(sum(p[i][k] * q[k][j] for k in range(3)) for j in range(3)) for i in range(3))  # type: ignore[return-value]
+    rows = (tuple(sum(p[i][k] * q[k][j] for k in range(3)) for j in range(3)) for i in range(3))
+    return tuple(rows)  # type: ignore[return-value]
 
 
 def apply(m: Mat3, v: Vec3) -> Vec3:
@@ -68,7 +69,7 @@ def sphere(center: Vec3, size: Vec3, material: Material, segments: int = 24, rin
     return Part("uv_sphere", _f3(center), _f3(size), material, segments=segments, rings=rings, smooth=True)
 
 
-def place(parts: list[Part] | tuple[Part, ...], x: float, y: float, z: float = 0.0, yaw: float = 0.0) -> tuple[Part, ...]:
+def place(parts, x: float, y: float, z: float = 0.0, yaw: float = 0.0) -> tuple[Part, ...]:
     """Move parts built in a local frame: rotate by ``yaw`` about +Z through the local origin, then translate."""
     rz = euler_to_matrix((0.0, 0.0, yaw))
     out = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass
 from typing import Callable
 
 from pydantic import Field, field_validator
@@ -21,8 +22,7 @@ from scenes.geometry import AABB, box
 from scenes.layout import Layout, Member
 from scenes.materials import material
 from scenes.openings import door_clearance, door_parts, plan_openings, window_parts
-from scenes.piece import Piece
-from scenes.rooms import Room, sample_room, shell_parts
+from scenes.rooms import Opening, Room, sample_room, shell_parts
 from scenes.sizes import sample
 
 FAMILY = "indoor_room"
@@ -37,6 +37,7 @@ class IndoorParams(ViewParams):
     max_windows: int = Field(3, ge=0, le=6)
     clutter: float = Field(1.0, ge=0.0, le=3.0, description="multiplier on clutter items per support surface")
     hdri_prob: float = Field(0.3, ge=0.0, le=1.0, description="chance of a bundled HDRI instead of a physical sky")
+    night_prob: float = Field(0.2, ge=0.0, le=1.0, description="chance of a night outside, lit by the lamps")
     sun_elevation_deg: Range = (5.0, 70.0)
     pitch_deg: Range = (-30.0, 10.0)
     camera_clearance_m: float = Field(0.3, ge=0.0, description="min distance from the eye to any object box/wall")
@@ -54,51 +55,29 @@ def generate(params: IndoorParams, seed: int, scene_id: str) -> SceneSpec:
     """Build one room scene; a pure function of ``(params, seed)``."""
     rng = random.Random(f"{FAMILY}:{seed}")
     room_type = rng.choice(params.room_types)
-    spec = ROOM_TYPES[room_type]
-    room = sample_room(rng, spec.width, spec.depth, params.l_shape_prob)
-    room, opening_sizes = plan_openings(rng, room, rng.randint(min(spec.windows[0], params.max_windows),
-                                                               min(spec.windows[1], params.max_windows)))
+    programme = ROOM_TYPES[room_type]
+    room = sample_room(rng, programme.width, programme.depth, params.l_shape_prob)
+    lo, hi = (min(n, params.max_windows) for n in programme.windows)
+    room, opening_sizes = plan_openings(rng, room, rng.randint(lo, hi))
     objs = ObjectSet()
-    floor, ceiling, walls = shell_parts(rng, room)
-    objs.add("floor", floor)
-    objs.add("ceiling", ceiling)
-    for parts in walls:
-        objs.add("wall", parts)
-    x0, y0, x1, y1 = room.bounds
-    objs.add("terrain", [box(((x0 + x1) / 2, (y0 + y1) / 2, -0.35), (400.0, 400.0, 0.1), material(rng, "grass"))])
-
-    reserved: list[AABB] = []
-    sill_reach = {}
-    for o in room.openings:
-        if o.kind == "door":
-            objs.add("door", door_parts(rng, room, o, opening_sizes[o]))
-            reserved.append(door_clearance(room, o))
-        else:
-            iid = objs.add("window", window_parts(rng, room, o, opening_sizes[o]))
-            reserved.append(objs.boxes[iid])
-            sill_reach[o] = objs.boxes[iid]
-    for o in room.openings:
-        if o.kind == "window" and rng.random() < 0.6:
-            reach = _reach_into_room(room, o, sill_reach[o])
-            iid = objs.add("curtain", decor.curtains(rng, room, o, reach))
-            reserved.append(objs.boxes[iid])
+    reserved = _shell(rng, room, opening_sizes, objs)
 
     layout = Layout(room, rng, reserved)
-    spec.build(rng, layout)
+    programme.build(rng, layout)
     _wall_decor(rng, layout, room_type)
-    _clutter(rng, layout, params.clutter, spec.items)
+    _clutter(rng, layout, params.clutter, programme.items)
     _ceiling_lights(rng, layout)
     lights: list[Light] = []
-    ids = {}
+    ids: dict[int, int] = {}
     for i, (piece, on) in enumerate(zip(layout.pieces, layout.support_of)):
         ids[i] = objs.add(piece.class_name, piece.parts, supported_by=None if on is None else ids[on])
         lights.extend(piece.lights)
 
-    world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, hdris_for("indoor"))
-    if rng.random() < 0.2:  # evening: no sun, dim sky, lamps carry the scene
+    if rng.random() < params.night_prob:  # evening: dim night sky outside, the room's lamps carry the scene
         world = World(kind="hdri", hdri=rng.choice(hdris_for("night")), strength=round(rng.uniform(0.2, 0.6), 3))
-        facts = {"time_of_day": "night"}
+        facts: dict = {"time_of_day": "night"}
     else:
+        world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, hdris_for("indoor"))
         lights.extend([sun] if sun else [])
         facts["time_of_day"] = "day"
     boxes = [objs.boxes[o.instance_id] for o in objs.objects if o.class_name not in SHELL]
@@ -109,20 +88,52 @@ def generate(params: IndoorParams, seed: int, scene_id: str) -> SceneSpec:
                             "ceiling_height": room.height, "l_shaped": room.notch is not None, **facts})
 
 
-def _reach_into_room(room: Room, o, sill: AABB) -> float:
+def _shell(rng: random.Random, room: Room, opening_sizes: dict, objs: ObjectSet) -> list[AABB]:
+    """Floor, ceiling, walls, the ground outside, doors, windows and curtains; returns the zones furniture avoids."""
+    floor, ceiling, walls = shell_parts(rng, room)
+    objs.add("floor", floor)
+    objs.add("ceiling", ceiling)
+    for parts in walls:
+        objs.add("wall", parts)
+    x0, y0, x1, y1 = room.bounds  # ground seen through the windows, below the floor slab
+    objs.add("terrain", [box(((x0 + x1) / 2, (y0 + y1) / 2, -0.35), (400.0, 400.0, 0.1), material(rng, "grass"))])
+    reserved: list[AABB] = []
+    windows = []
+    for o in room.openings:
+        if o.kind == "door":
+            objs.add("door", door_parts(rng, room, o, opening_sizes[o]))
+            reserved.append(door_clearance(room, o))
+        else:
+            iid = objs.add("window", window_parts(rng, room, o, opening_sizes[o]))
+            reserved.append(objs.boxes[iid])
+            windows.append((o, objs.boxes[iid]))
+    for o, box_ in windows:
+        if rng.random() < 0.6:
+            iid = objs.add("curtain", decor.curtains(rng, room, o, _reach_into_room(room, o, box_)))
+            reserved.append(objs.boxes[iid])
+    return reserved
+
+
+def _reach_into_room(room: Room, o: Opening, b: AABB) -> float:
+    """How far box ``b`` (a window with its sill) reaches into the room from wall ``o.edge``."""
     e = room.edges[o.edge]
     n = e.inward
     px, py = e.p0
-    return max(0.0, max((c[0] - px) * n[0] + (c[1] - py) * n[1] for c in (sill.lo, sill.hi)))
+    return max(0.0, max((c[0] - px) * n[0] + (c[1] - py) * n[1] for c in (b.lo, b.hi)))
 
 
 # ------------------------------------------------------------------ room programmes
 
 
+@dataclass(frozen=True)
 class RoomType:
-    def __init__(self, width: tuple[float, float], depth: tuple[float, float], windows: tuple[int, int],
-                 build: Callable[[random.Random, Layout], None], items: tuple[str, ...]):
-        self.width, self.depth, self.windows, self.build, self.items = width, depth, windows, build, items
+    """A room programme: plan size ranges (m), window count range, furniture builder, clutter kinds."""
+
+    width: tuple[float, float]
+    depth: tuple[float, float]
+    windows: tuple[int, int]
+    build: Callable[[random.Random, Layout], None]
+    items: tuple[str, ...]
 
 
 def _maybe(rng: random.Random, p: float) -> bool:
@@ -140,7 +151,8 @@ def _dining_set(rng: random.Random, layout: Layout) -> None:
             if _maybe(rng, 0.85):
                 c = furniture.chair(rng)
                 x = -w / 2 + w * (k + 0.5) / per_side
-                members.append(Member(c, x, side * (d / 2 + 0.12 + c.bbox.size[1] / 2), yaw=0.0 if side < 0 else math.pi))
+                y = side * (d / 2 + 0.12 + c.bbox.size[1] / 2)
+                members.append(Member(c, x, y, yaw=0.0 if side < 0 else math.pi))
     if d > 0.8 and _maybe(rng, 0.5):
         c = furniture.chair(rng)
         members.append(Member(c, -(w / 2 + 0.12 + c.bbox.size[1] / 2), 0.0, yaw=-math.pi / 2))
@@ -184,7 +196,8 @@ def _bed_set(rng: random.Random, layout: Layout) -> None:
             x = side * (b.size[0] / 2 + rng.uniform(0.03, 0.1) + nb.size[0] / 2)
             members.append(Member(ns, x, b.lo[1] - nb.lo[1]))
             if _maybe(rng, 0.7):
-                members.append(Member(furniture.table_lamp(rng), x, b.lo[1] - nb.lo[1], z=nb.hi[2], on=len(members) - 1))
+                lamp = furniture.table_lamp(rng)
+                members.append(Member(lamp, x, b.lo[1] - nb.lo[1], z=nb.hi[2], on=len(members) - 1))
     if layout.against_wall(members) is None:
         layout.against_wall(members[:1])
 
@@ -232,8 +245,8 @@ def _counter_run(rng: random.Random, layout: Layout) -> None:
         side = rng.choice((-1, 1))
         members.append(Member(f, side * (x / 2 + 0.02 + fw / 2)))
     # backs flush with the worktop's back edge at y = -d/2
-    members = [m if m.piece.class_name == "counter" else Member(m.piece, m.x, -d / 2 - m.piece.bbox.lo[1], m.z, m.yaw, m.on)
-               for m in members]
+    members = [m if m.piece.class_name == "counter"
+               else Member(m.piece, m.x, -d / 2 - m.piece.bbox.lo[1], m.z, m.yaw, m.on) for m in members]
     layout.against_wall(members)
 
 

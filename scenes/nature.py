@@ -11,7 +11,7 @@ import random
 
 from pydantic import Field
 
-from pipeline.scene_spec import Part, SceneSpec, World
+from pipeline.scene_spec import Part, SceneSpec
 from scenes import plants
 from scenes.assets import hdris_for
 from scenes.common import IntRange, Occupancy, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
@@ -91,8 +91,8 @@ def generate(params: NatureParams, seed: int, scene_id: str) -> SceneSpec:
         lake = sample(rng, "water")
         lake_piece = Piece("water", (box((0, 0, 0.01), (lake["w"], lake["d"], 0.02), material(rng, "water")),))
         occ.try_add([lake_piece.placed(rng.uniform(-half / 2, half / 2), rng.uniform(-half / 2, half / 2))], gap=0.5)
-    makers = ([lambda r: plants.tree(r, "tree")] * rng.randint(*params.trees) + [plants.bush] * rng.randint(*params.bushes)
-              + [rock] * rng.randint(*params.rocks))
+    makers = ([lambda r: plants.tree(r, "tree")] * rng.randint(*params.trees)
+              + [plants.bush] * rng.randint(*params.bushes) + [rock] * rng.randint(*params.rocks))
     clusters = [(rng.uniform(-half, half), rng.uniform(-half, half)) for _ in range(rng.randint(1, 4))]
     for make in makers:
         piece = make(rng)
@@ -100,13 +100,14 @@ def generate(params: NatureParams, seed: int, scene_id: str) -> SceneSpec:
             cx, cy = rng.choice(clusters)
             x = min(half, max(-half, rng.gauss(cx, half / 3)))
             y = min(half, max(-half, rng.gauss(cy, half / 3)))
-            if occ.try_add([piece.placed(x, y, 0.0, rng.uniform(0, 2 * math.pi) if piece.class_name == "rock" else 0.0)],
-                           gap=0.2):
+            yaw = rng.uniform(0, 2 * math.pi) if piece.class_name == "rock" else 0.0
+            if occ.try_add([piece.placed(x, y, 0.0, yaw)], gap=0.2):
                 break
     world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, hdris_for("nature"))
     cams = _cameras(rng, params, occ, half)
     return SceneSpec(scene_id=scene_id, seed=seed, family=FAMILY, kind="outdoor", objects=tuple(occ.objs.objects),
-                     lights=(sun,) if sun else (), world=world, cameras=tuple(cams), extra={"time_of_day": "day", **facts})
+                     lights=(sun,) if sun else (), world=world, cameras=tuple(cams),
+                     extra={"time_of_day": "day", **facts})
 
 
 def _cameras(rng: random.Random, params: NatureParams, occ: Occupancy, half: float):
@@ -115,7 +116,8 @@ def _cameras(rng: random.Random, params: NatureParams, occ: Occupancy, half: flo
     for _ in range(params.views * 80):
         if len(cams) == params.views:
             break
-        eye = (rng.uniform(-half * 0.8, half * 0.8), rng.uniform(-half * 0.8, half * 0.8), uniform(rng, params.camera_height_m))
+        r = half * 0.8
+        eye = (rng.uniform(-r, r), rng.uniform(-r, r), uniform(rng, params.camera_height_m))
         if any(b.contains(eye, params.camera_clearance_m) for b in occ.boxes + occ.ground):
             continue
         if targets and rng.random() < 0.7:

@@ -168,8 +168,8 @@ def _ground(rng: random.Random, occ: Occupancy, st: Street, tram: bool, crossing
         yc = sy * (st.half + st.curb_w + w / 2)
         occ.add(Piece("sidewalk", (box((0, yc, (st.curb_h - t) / 2), (L, w, st.curb_h + t), walk),)), ground=True)
         depth = EXTENT - st.lot
-        occ.add(Piece("terrain", (box((0, sy * (st.lot + depth / 2), (st.curb_h - t) / 2), (L, depth, st.curb_h + t), lot),)),
-                ground=True)
+        lot_box = box((0, sy * (st.lot + depth / 2), (st.curb_h - t) / 2), (L, depth, st.curb_h + t), lot)
+        occ.add(Piece("terrain", (lot_box,)), ground=True)
 
 
 # ------------------------------------------------------------------ lots
@@ -202,8 +202,8 @@ def _front_yard(rng: random.Random, occ: Occupancy, st: Street, side: int, x0: f
         occ.try_add([sf.garden_wall(rng, length).placed((x0 + x1) / 2, y, st.curb_h, yaw)])
     for _ in range(rng.randint(0, 3)):
         bush = plants.bush(rng)
-        occ.try_add([bush.placed(rng.uniform(x0 + 1, x1 - 1), side * (st.lot + 1.2 + rng.uniform(0, max(0.0, depth - 2.0))),
-                                 st.curb_h)])
+        y = side * (st.lot + 1.2 + rng.uniform(0, max(0.0, depth - 2.0)))
+        occ.try_add([bush.placed(rng.uniform(x0 + 1, x1 - 1), y, st.curb_h)])
 
 
 # ------------------------------------------------------------------ street furniture
@@ -270,7 +270,8 @@ def _sidewalk_items(rng: random.Random, occ: Occupancy, st: Street) -> None:
             p = maker(rng)
             depth = p.bbox.size[1]
             y = side * (st.lot - depth / 2 - 0.1)
-            occ.try_add([p.placed(rng.uniform(-st.length / 2, st.length / 2), y, st.curb_h, 0.0 if side < 0 else math.pi)])
+            x = rng.uniform(-st.length / 2, st.length / 2)
+            occ.try_add([p.placed(x, y, st.curb_h, 0.0 if side < 0 else math.pi)])
     for _ in range(rng.randint(0, 3)):  # parked bicycles
         bike, _mount = vehicles.bicycle(rng)
         side = rng.choice((-1, 1))
@@ -293,7 +294,8 @@ def _vehicles(rng: random.Random, occ: Occupancy, st: Street, params: OutdoorPar
             if occ.try_add([piece.placed(x, y, 0.0, st.heading(y))], gap=0.8):
                 return
 
-    makers = ([(vehicles.car, True)] * rng.randint(*params.cars) + [(vehicles.truck, False)] * rng.randint(*params.trucks)
+    makers = ([(vehicles.car, True)] * rng.randint(*params.cars)
+              + [(vehicles.truck, False)] * rng.randint(*params.trucks)
               + [(vehicles.bus, False)] * rng.randint(*params.buses))
     for make, may_park in makers:
         parked = may_park and rng.random() < 0.5

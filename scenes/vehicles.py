@@ -58,7 +58,8 @@ def truck(rng: random.Random) -> Piece:
     cab_h = min(h, rng.uniform(2.6, 3.1))
     parts = [
         box((l / 2 - cab_l / 2, 0, clear + (cab_h - clear) * 0.4), (cab_l, w, (cab_h - clear) * 0.8), paint),
-        box((l / 2 - cab_l / 2 - 0.05, 0, clear + (cab_h - clear) * 0.9), (cab_l - 0.1, w * 0.95, (cab_h - clear) * 0.2), glass),
+        box((l / 2 - cab_l / 2 - 0.05, 0, clear + (cab_h - clear) * 0.9),
+            (cab_l - 0.1, w * 0.95, (cab_h - clear) * 0.2), glass),
         box((-cab_l / 2 - 0.05, 0, clear + (h - clear) / 2), (l - cab_l - 0.1, w, h - clear), cargo),
     ]
     parts += _wheels((l / 2 - cab_l / 2, -l / 2 + wd, -l / 2 + 2.1 * wd), w, wd, 0.3, tyre)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from pipeline.scene_spec import SceneSpec
 from pipeline.taxonomy import benchmark_classes, load_taxonomy
 from scenes import FAMILIES, build, get_family
+from scenes.assets import hdris
 from scenes.common import PAPER_BUCKETS
 from scenes.geometry import part_aabb, parts_aabb
 from scenes.materials import COLORS, KINDS
@@ -266,4 +267,4 @@ def test_lights_and_world(fam, scenes):
             shine = (-math.sin(rz) * math.sin(rx), math.cos(rz) * math.sin(rx), -math.cos(rx))
             assert all(abs(a + b) < 1e-9 for a, b in zip(disc, shine))
         if spec.world.kind == "hdri":
-            assert spec.world.hdri in ("city", "courtyard", "forest", "interior", "night", "studio", "sunrise", "sunset")
+            assert spec.world.hdri in hdris()
