@@ -120,9 +120,11 @@ def test_supported_objects_rest_on_their_support(fam, scenes):
         for o in spec.objects:
             if o.supported_by is None:
                 continue
-            bottom = parts_aabb(o.parts).lo[2]
+            b, s = parts_aabb(o.parts), parts_aabb(by_id[o.supported_by].parts)
             tops = [part_aabb(p).hi[2] for p in by_id[o.supported_by].parts]
-            assert any(abs(bottom - t) < 1e-6 for t in tops), (o.class_name, by_id[o.supported_by].class_name)
+            assert any(abs(b.lo[2] - t) < 1e-6 for t in tops), (o.class_name, by_id[o.supported_by].class_name)
+            if o.class_name != "television":  # a wide panel may overhang its stand
+                assert all(s.lo[i] - 1e-6 <= b.lo[i] and b.hi[i] <= s.hi[i] + 1e-6 for i in range(2)), o.class_name
 
 
 REAL_HEIGHTS = {  # metres, from the manifest ranges (plus headboards, backs, stands)
@@ -268,3 +270,30 @@ def test_lights_and_world(fam, scenes):
             assert all(abs(a + b) < 1e-9 for a, b in zip(disc, shine))
         if spec.world.kind == "hdri":
             assert spec.world.hdri in hdris()
+
+
+def _ray_hits_box(o, d, b) -> float | None:
+    """Entry distance of the ray ``o + t d`` (t > 0) into box ``b``, or None."""
+    t0, t1 = 0.0, math.inf
+    for i in range(3):
+        if abs(d[i]) < 1e-12:
+            if not b.lo[i] <= o[i] <= b.hi[i]:
+                return None
+            continue
+        a, c = (b.lo[i] - o[i]) / d[i], (b.hi[i] - o[i]) / d[i]
+        t0, t1 = max(t0, min(a, c)), min(t1, max(a, c))
+    return t0 if t0 <= t1 else None
+
+
+def test_rooms_are_closed(scenes):
+    """Every ray from an indoor camera hits the shell (floor, ceiling, walls, door or window glass)."""
+    shell = ("floor", "ceiling", "wall", "door", "window")
+    for spec in scenes["indoor_room"][:6]:
+        boxes = [part_aabb(p) for o in spec.objects if o.class_name in shell for p in o.parts]
+        for cam in spec.cameras:
+            o = eye(cam)
+            for k in range(200):  # a Fibonacci sphere of directions
+                z = 1 - 2 * (k + 0.5) / 200
+                r, a = math.sqrt(1 - z * z), k * math.pi * (3 - math.sqrt(5))
+                d = (r * math.cos(a), r * math.sin(a), z)
+                assert any(_ray_hits_box(o, d, b) is not None for b in boxes), (spec.scene_id, o, d)
