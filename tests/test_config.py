@@ -6,7 +6,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import TINY_CONFIG
+from tiny_job import TINY_CONFIG
 from pipeline.config import ConfigError, load_config, parse_config
 from pipeline.plan import config_fingerprint, plan_units
 

@@ -96,7 +96,7 @@ def test_contact_sheet(tiny_dataset, tmp_path):
 
 
 def test_rerun_is_a_noop_and_other_config_is_refused(tiny_dataset):
-    from conftest import tiny_config
+    from tiny_job import tiny_config
     from pipeline.job import OutputConflict, render_job
 
     before = (tiny_dataset / "manifest.json").read_text()

@@ -18,7 +18,7 @@ import psutil
 import pytest
 import yaml
 
-from conftest import tiny_config
+from tiny_job import tiny_config
 from pipeline.plan import plan_units, plan_views
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples

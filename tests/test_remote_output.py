@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import tiny_config
+from tiny_job import tiny_config
 
 pytestmark = [pytest.mark.blender, pytest.mark.ray, pytest.mark.xdist_group("render")]
 
