@@ -20,6 +20,8 @@ import numpy as np
 import webdataset as wds
 from PIL import Image
 
+from pipeline.shards import layout
+from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import FORBIDDEN_SUFFIXES
 
 IMAGE_EXTS = ("png", "jpg", "jpeg", "webp")
@@ -70,9 +72,6 @@ def _sources(source) -> list[dict]:
     text = str(source)
     if text.endswith(".json"):
         return json.loads(Path(text).read_text())["sources"]
-    from pipeline.shards import layout
-    from pipeline.shards.storage import Output
-
     output = Output(text)
     if not output.exists(layout.MANIFEST):
         raise FileNotFoundError(f"{text}: neither a mix spec (.json) nor a dataset root with manifest.json")
@@ -81,9 +80,9 @@ def _sources(source) -> list[dict]:
 
 
 def _stream(src: dict, resampled: bool, shuffle_shards: bool, seed: int):
-    ds = wds.WebDataset(src["urls"], resampled=resampled, shardshuffle=False if resampled or not shuffle_shards else 100,
-                        nodesplitter=wds.split_by_node, workersplitter=wds.split_by_worker, empty_check=False,
-                        seed=seed)
+    shardshuffle = 100 if shuffle_shards and not resampled else False
+    ds = wds.WebDataset(src["urls"], resampled=resampled, shardshuffle=shardshuffle, seed=seed, empty_check=False,
+                        nodesplitter=wds.split_by_node, workersplitter=wds.split_by_worker)
     if src.get("key_regex"):
         pattern = re.compile(src["key_regex"])
         ds = ds.select(lambda s: pattern.search(s["__key__"]) is not None)

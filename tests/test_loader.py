@@ -47,6 +47,8 @@ def test_two_workers_deliver_every_sample_once_per_epoch(tiny_dataset):
     for _ in range(2):  # two epochs, the same exactly-once guarantee
         got = [s["__key__"] for s in loader]
         assert Counter(got) == expected
+    shuffled = [s["__key__"] for s in make_loader(str(tiny_dataset), num_workers=2, shuffle=16, to_tensor=False)]
+    assert Counter(shuffled) == expected and shuffled != got  # shuffling keeps exactly-once
     s = next(iter(loader))
     assert s["input.png"].dtype == torch.uint8 and s["input.png"].shape[0] == 3
     assert s["target.png"].shape == s["input.png"].shape and isinstance(s["prompt.txt"], str)
