@@ -27,6 +27,7 @@ from scenes.sizes import sample
 
 FAMILY = "indoor_room"
 SHELL = ("floor", "ceiling", "wall", "terrain")  # surfaces the camera is kept away from by the room margins
+WALL_HUNG = ("ceiling light", "picture", "mirror", "shelf", "television")
 
 
 class IndoorParams(ViewParams):
@@ -392,7 +393,9 @@ def _ceiling_lights(rng: random.Random, layout: Layout) -> None:
 
 def _cameras(rng: random.Random, params: IndoorParams, room: Room, layout: Layout, boxes: list[AABB]):
     """Eyes inside the free floor space, away from every object box, each looking at some piece."""
-    targets = [p.bbox.center for p in layout.pieces if p.class_name not in ("ceiling light",)]
+    # aim at furniture: views of a bare wall with a picture on it teach little and fail the class-count filter
+    targets = [p.bbox.center for p, on in zip(layout.pieces, layout.support_of)
+               if on is None and p.class_name not in WALL_HUNG]
     x0, y0, x1, y1 = room.bounds
     cams = []
     for _ in range(params.views * 60):

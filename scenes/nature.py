@@ -120,9 +120,9 @@ def _cameras(rng: random.Random, params: NatureParams, occ: Occupancy, half: flo
         eye = (rng.uniform(-r, r), rng.uniform(-r, r), uniform(rng, params.camera_height_m))
         if any(b.contains(eye, params.camera_clearance_m) for b in occ.boxes + occ.ground):
             continue
-        if targets and rng.random() < 0.7:
+        if targets:  # aim near something: open terrain and sky alone fail the class-count filter
             t = occ.objs.boxes[rng.choice(targets).instance_id].center
-            yaw = math.atan2(t[1] - eye[1], t[0] - eye[0]) + math.radians(rng.uniform(-20, 20))
+            yaw = math.atan2(t[1] - eye[1], t[0] - eye[0]) + math.radians(rng.uniform(-25, 25))
             pitch = pitch_towards(eye, t, params.pitch_deg, rng)
         else:
             yaw, pitch = rng.uniform(0, 2 * math.pi), None
