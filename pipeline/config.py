@@ -49,6 +49,13 @@ class ShardSettings(_Strict):
     jpeg_quality: int = Field(default=95, ge=50, le=100)
 
 
+class AssetSettings(_Strict):
+    """User assets: the manifest listing them and the root their paths are relative to."""
+
+    root: str
+    manifest: str | None = None  # default: assets_manifest/user_assets.yaml
+
+
 class RaySettings(_Strict):
     """Where and how wide to run. ``address: null`` starts a local Ray instance on the fly."""
 
@@ -70,6 +77,7 @@ class JobConfig(_Strict):
     shards: ShardSettings = Field(default_factory=ShardSettings)
     validity: ViewRules = Field(default_factory=ViewRules)  # views failing these are counted, not written
     ray: RaySettings = Field(default_factory=RaySettings)
+    assets: AssetSettings | None = None
 
     @field_validator("tasks")
     @classmethod

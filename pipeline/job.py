@@ -16,7 +16,7 @@ from collections import Counter
 
 from tqdm import tqdm
 
-from pipeline.config import JobConfig
+from pipeline.config import ConfigError, JobConfig
 from pipeline.plan import config_fingerprint, plan_units, plan_views
 from pipeline.shards import layout
 from pipeline.shards.manifest import finalize
@@ -52,11 +52,25 @@ def prepare_output(output: Output, config: JobConfig, fingerprint: str, overwrit
                             layout.JOB, scratch)
 
 
+def check_assets(config: JobConfig) -> int:
+    """Check every user asset (file present, inside the root, sha256) before anything renders or is written."""
+    from scenes.assets import check_user_assets, load_user_assets
+
+    assets = load_user_assets(config.assets.manifest if config.assets else None)
+    if not assets:
+        return 0
+    if config.assets is None:
+        raise ConfigError("user assets are listed in assets_manifest/user_assets.yaml but the config "
+                             "has no assets.root to find them under")
+    return len(check_user_assets(assets, config.assets.root))
+
+
 def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address: str | None = None,
                progress: bool = True) -> dict:
     """Run (or resume) the job described by ``config`` into ``out_uri``; returns the manifest."""
     from pipeline.distributed import ray_backend
 
+    check_assets(config)
     output = Output(out_uri)
     fingerprint = config_fingerprint(config)
     prepare_output(output, config, fingerprint, overwrite)

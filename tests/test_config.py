@@ -62,3 +62,23 @@ def test_cli_rejects_bad_config_before_rendering(tmp_path):
 def test_missing_config_file_is_named(tmp_path):
     with pytest.raises(ConfigError, match="nope.yaml: config file not found"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_bad_user_asset_stops_the_job_before_anything_is_written(tmp_path):
+    root = tmp_path / "assets"
+    root.mkdir()
+    (root / "cube.gltf").write_text('{"asset": {"version": "2.0"}, "scenes": [], "nodes": []}')
+    manifest = tmp_path / "user_assets.yaml"
+    manifest.write_text(yaml.safe_dump({"assets": [{
+        "name": "test_cube", "path": "cube.gltf", "class": "box", "scale": 1.0, "licence": "CC0",
+        "sha256": "0" * 64}]}))
+    raw = _with()
+    raw["assets"] = {"root": str(root), "manifest": str(manifest)}
+    cfg = tmp_path / "job.yaml"
+    cfg.write_text(yaml.safe_dump(raw))
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "render", str(cfg), "--out", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "test_cube" in proc.stderr and "sha256" in proc.stderr
+    assert not out.exists()
