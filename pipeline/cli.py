@@ -25,8 +25,14 @@ def _render(args) -> int:
 
 
 def _contact_sheet(args) -> int:
-    from pipeline.consumers.contact_sheet import contact_sheet
+    from pipeline.consumers.contact_sheet import contact_sheet, family_sheets
 
+    if args.per_family:
+        out_dir = args.out or args.dataset
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        for path in family_sheets(args.dataset, out_dir, per_family=args.per_family):
+            print(f"wrote {path}")
+        return 0
     out = args.out or str(Path(args.dataset) / "contact_sheet.png")
     rows = contact_sheet(args.dataset, out, max_rows=args.rows)
     print(f"contact sheet ({rows} views: input | depth | normals | semantic) written to {out}")
@@ -126,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("dataset")
     c.add_argument("--out", help="PNG path; default <dataset>/contact_sheet.png")
     c.add_argument("--rows", type=int, default=12)
+    c.add_argument("--per-family", type=int, default=0, metavar="N",
+                   help="instead: one grid of N random views per scene family, written into --out (a folder)")
     c.set_defaults(func=_contact_sheet)
 
     s = sub.add_parser("summary", help="print a dataset's counts from its manifest")

@@ -116,3 +116,13 @@ def test_stats_json_and_plot(tiny_dataset, tmp_path):
     assert {"floor", "wall"} <= set(stats["class_pixel_share"])
     assert set(stats["kinds"]) == {"indoor", "outdoor"} and sum(stats["kinds"].values()) == stats["views"]
     assert Image.open(tmp_path / "s.png").size[0] > 500
+
+
+def test_family_sheets(tiny_dataset, tmp_path):
+    from pipeline.consumers.contact_sheet import family_sheets
+
+    paths = family_sheets(str(tiny_dataset), str(tmp_path), per_family=3)
+    assert sorted(p.rsplit("/", 1)[1] for p in paths) == ["views_indoor_room.png", "views_outdoor_street.png"]
+    indoor = np.asarray(Image.open(paths[0]).convert("RGB"))
+    assert indoor.shape == (16 + 2 * 160, 2 * 160, 3)
+    assert indoor[16:176, :160].std() > 5 and indoor[16:176, 160:].std() > 5

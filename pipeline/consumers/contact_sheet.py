@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from pipeline.shards import layout
@@ -63,3 +64,36 @@ def _round_robin(groups: list[list[str]], limit: int) -> list[str]:
             if g and len(out) < limit:
                 out.append(g.pop(0))
     return out
+
+
+def family_sheets(dataset_uri: str, out_dir: str, per_family: int = 16, cell: int = 160, seed: int = 0) -> list[str]:
+    """One PNG per scene family: a grid of ``per_family`` randomly drawn views' RGB images."""
+    output = Output(dataset_uri)
+    if not output.exists(layout.MANIFEST):
+        raise FileNotFoundError(f"{dataset_uri}: no manifest.json; not a finished dataset")
+    rows = read_table(output, layout.VIEWS_INDEX).select(["key", "shard", "family"]).to_pylist()
+    by_family: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_family[r["family"]].append(r)
+    rng = np.random.default_rng(seed)
+    written = []
+    for family, items in sorted(by_family.items()):
+        picked = [items[i] for i in sorted(rng.choice(len(items), min(per_family, len(items)), replace=False))]
+        wanted = defaultdict(set)
+        for r in picked:
+            wanted[r["shard"]].add(r["key"])
+        samples = {}
+        for shard, keys in wanted.items():
+            samples.update(read_members(output, shard, keys))
+        cols = int(np.ceil(np.sqrt(len(picked))))
+        grid_rows = int(np.ceil(len(picked) / cols))
+        sheet = Image.new("RGB", (cols * cell, 16 + grid_rows * cell), "white")
+        ImageDraw.Draw(sheet).text((4, 2), f"{family}: {len(picked)} random views", fill="black")
+        for n, r in enumerate(picked):
+            img = Image.open(io.BytesIO(samples[r["key"]]["rgb.png"])).convert("RGB")
+            img.thumbnail((cell, cell))
+            sheet.paste(img, ((n % cols) * cell, 16 + (n // cols) * cell))
+        path = f"{out_dir.rstrip('/')}/views_{family}.png"
+        sheet.save(path, format="PNG")
+        written.append(path)
+    return written
