@@ -31,6 +31,7 @@ import atexit
 import importlib
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -46,6 +47,8 @@ _bproc: ModuleType | None = None
 
 def _import_blenderproc() -> ModuleType:
     """Import ``blenderproc`` with its full API, leaving sys.path, sys.argv and the environment as they were."""
+    import bpy  # noqa: F401  first, so the script paths it adds to sys.path are kept
+
     saved_env = {k: os.environ.get(k) for k in (_GUARD_INSIDE, _GUARD_OUTSIDE, "PYTHONPATH")}
     saved_path = list(sys.path)
     saved_argv = list(sys.argv)
@@ -56,6 +59,7 @@ def _import_blenderproc() -> ModuleType:
         from blenderproc.python.utility.SetupUtility import SetupUtility
 
         temp_dir = tempfile.mkdtemp(prefix="blenderproc_")
+        atexit.register(shutil.rmtree, temp_dir, ignore_errors=True)
 
         def _setup(*_args, **_kwargs) -> list[str]:
             SetupUtility.setup_utility_paths(temp_dir)

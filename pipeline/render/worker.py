@@ -2,14 +2,18 @@
 
 This is the unit the Ray actors wrap (one per process); it knows nothing about Ray. Each scene is built,
 its views rendered, and the Blender scene cleared again, so memory stays flat over many scenes.
+Modules that import bpy are imported inside the methods, so importing this module (e.g. in a Ray
+driver that only names the class) does not load Blender.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import shutil
 import tempfile
 import time
+import weakref
 from pathlib import Path
 
 from pipeline.render.blender_boot import init_blender
@@ -18,6 +22,14 @@ from pipeline.render.view import RenderedView
 from pipeline.scene_spec import SceneSpec
 
 log = logging.getLogger(__name__)
+
+
+def _trim_heap() -> None:
+    """Hand freed heap pages back to the OS (glibc keeps them otherwise), so RSS tracks live memory."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _scratch_dir() -> Path:
@@ -43,11 +55,12 @@ class RenderWorker:
         self.device = configure_device(self.settings)
         prepare_renderer()
         self._workdir = _scratch_dir()
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._workdir, ignore_errors=True)
         log.info("render worker ready on %s, settings %s", self.device, self.settings.model_dump())
 
     def render_scene(self, spec: SceneSpec) -> list[RenderedView]:
         """Build ``spec`` in Blender, render each of its cameras, clear the scene; one view per camera."""
-        from pipeline.render.blender_render import render_view
+        from pipeline.render.blender_render import release_render_data, render_view
         from pipeline.render.blender_scene import build_scene, clear_scene
 
         if not spec.cameras:
@@ -59,13 +72,15 @@ class RenderWorker:
             views = [render_view(spec, i, cam, self.settings, self._workdir) for i, cam in enumerate(spec.cameras)]
         finally:
             clear_scene()
+            release_render_data()
+            _trim_heap()
         for view in views:
             view.timings["scene_build"] = build / len(views)
         return views
 
     def close(self) -> None:
-        """Remove the worker's scratch files (Blender itself lives until the process ends)."""
-        shutil.rmtree(self._workdir, ignore_errors=True)
+        """Remove the worker's scratch files (Blender itself lives until the process ends); also done at exit."""
+        self._cleanup()
 
     def __enter__(self) -> RenderWorker:
         return self

@@ -1,0 +1,183 @@
+"""Render-stage benchmarks on procedural scenes (indoor, street, nature), one RenderWorker per part.
+
+(a) ``label``: cost of exact labels as a ratio to a plain RGB render of the same view. Interleaved pairs,
+    the order alternating: plain = the RGB render with the label passes removed from the view layer;
+    labelled = the production path (RGB render with the passes, then the label render). Goal <= 1.05.
+(b) ``share``: share of the worker's wall time (``render_scene`` calls) spent inside Cycles render calls,
+    over ``--scenes`` scenes. Goal >= 0.95.
+(c) ``presets``: seconds per view for draft/standard/high on the same scenes, and the core-hours implied
+    for one million training pairs, with the pairs per view counted by ``make_pairs`` on those views.
+
+    nice -n 10 .venv/bin/python benchmarks/render.py --part all --size 512
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FAMILIES = ("indoor_room", "outdoor_street", "outdoor_nature")
+
+
+def _scene(k: int, size: int, views: int = 1):
+    from scenes import build
+
+    family = FAMILIES[k % len(FAMILIES)]
+    return build(family, {"views": views, "resolutions": [[size, size]]}, seed=1000 + k, scene_id=f"bench_{k:03d}")
+
+
+def label_cost(size: int, pairs: int, scenes: int) -> dict:
+    from pipeline.render import blender_render as br
+    from pipeline.render.blender_scene import build_scene, clear_scene, set_camera
+    from pipeline.render.settings import RenderSettings
+    from pipeline.render.worker import RenderWorker
+
+    settings = RenderSettings(quality="standard")
+    worker = RenderWorker(settings)  # brings Blender up and prepares the renderer; scenes are driven by hand here
+    work = Path(tempfile.mkdtemp(prefix="render_bench_"))
+
+    def plain() -> float:
+        br.set_label_passes(False)
+        return br.render_rgb(work / "plain.png", settings)
+
+    def labelled() -> tuple[float, float]:
+        br.set_label_passes(True)
+        return br.render_rgb(work / "rgb.png", settings), br.render_labels(work / "labels.exr")
+
+    rows = []
+    for k in range(scenes):
+        spec = _scene(k, size)
+        build_scene(spec)
+        set_camera(spec.cameras[0])
+        plain(), labelled()  # warm-up: first sync of the scene, kernels, images
+        for p in range(pairs):
+            if p % 2 == 0:
+                t_plain = plain()
+                t_rgb, t_label = labelled()
+            else:
+                t_rgb, t_label = labelled()
+                t_plain = plain()
+            rows.append({"scene": spec.family, "plain": t_plain, "rgb": t_rgb, "label": t_label,
+                         "ratio": (t_rgb + t_label) / t_plain})
+            print(f"  label pair {spec.family:15s} plain {t_plain:7.2f} s  rgb {t_rgb:7.2f} s  "
+                  f"label {t_label:6.3f} s  ratio {rows[-1]['ratio']:.3f}", flush=True)
+        clear_scene()
+    br.set_label_passes(True)
+    worker.close()
+    shutil.rmtree(work, ignore_errors=True)
+    ratios = [r["ratio"] for r in rows]
+    return {
+        "pairs": len(rows),
+        "ratio_median": round(statistics.median(ratios), 4),
+        "ratio_mean": round(statistics.fmean(ratios), 4),
+        "ratio_min_max": [round(min(ratios), 4), round(max(ratios), 4)],
+        "label_over_rgb_median": round(statistics.median(r["label"] / r["rgb"] for r in rows), 4),
+        "passes_rgb_over_plain_median": round(statistics.median(r["rgb"] / r["plain"] for r in rows), 4),
+        "seconds_median": {key: round(statistics.median(r[key] for r in rows), 3) for key in ("plain", "rgb", "label")},
+        "goal": "ratio <= 1.05",
+    }
+
+
+def _run_scenes(quality: str, size: int, scene_ids: range, views: int) -> tuple[list, dict]:
+    """Render the scenes with a fresh worker; return (specs and views, time totals)."""
+    from pipeline.render.settings import RenderSettings
+    from pipeline.render.worker import RenderWorker
+
+    worker = RenderWorker(RenderSettings(quality=quality))
+    out, wall = [], 0.0
+    for k in scene_ids:
+        spec = _scene(k, size, views)
+        t0 = time.perf_counter()
+        rendered = worker.render_scene(spec)
+        dt = time.perf_counter() - t0
+        wall += dt
+        out.append((spec, rendered))
+        t = {key: sum(v.timings[key] for v in rendered) for key in rendered[0].timings}
+        print(f"  {quality:8s} scene {k:3d} {spec.family:15s} {dt:7.2f} s  "
+              + "  ".join(f"{key} {val:.3f}" for key, val in t.items()), flush=True)
+    worker.close()
+    totals = {"wall": wall}
+    for _, rendered in out:
+        for v in rendered:
+            for key, val in v.timings.items():
+                totals[key] = totals.get(key, 0.0) + val
+    totals["views"] = sum(len(r) for _, r in out)
+    return out, totals
+
+
+def wall_share(size: int, scenes: int, views: int) -> dict:
+    _, t = _run_scenes("standard", size, range(scenes), views)
+    cycles = t["rgb_render"] + t["label_render"]
+    return {
+        "scenes": scenes,
+        "views": t["views"],
+        "share_in_cycles": round(cycles / t["wall"], 4),
+        "seconds": {key: round(val, 2) for key, val in t.items() if key != "views"},
+        "outside_cycles_per_view_s": round((t["wall"] - cycles) / t["views"], 3),
+        "goal": "share >= 0.95",
+    }
+
+
+def presets(size: int, scenes: int) -> dict:
+    from pipeline.codecs import make_pairs
+    from pipeline.codecs.pairs import TASKS
+    from pipeline.scene_graph import build_scene_graph
+
+    cores = os.cpu_count() or 1
+    out: dict = {"cores": cores, "views_per_preset": scenes}
+    pairs_per_view = None
+    for quality in ("draft", "standard", "high"):
+        rendered, t = _run_scenes(quality, size, range(scenes), 1)
+        per_view = t["wall"] / t["views"]
+        if pairs_per_view is None:
+            counts = [len(make_pairs(v, build_scene_graph(spec, v), seed=k, tasks=TASKS, roundtrip=False))
+                      for k, (spec, views) in enumerate(rendered) for v in views]
+            pairs_per_view = statistics.fmean(counts)
+            out["pairs_per_view"] = round(pairs_per_view, 2)
+            out["tasks"] = list(TASKS)
+        out[quality] = {
+            "seconds_per_view": round(per_view, 2),
+            "core_hours_per_million_views": round(per_view * cores * 1e6 / 3600),
+            "core_hours_per_million_pairs": round(per_view * cores * 1e6 / 3600 / pairs_per_view),
+        }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--part", choices=["label", "share", "presets", "all"], default="all")
+    ap.add_argument("--size", type=int, default=512, help="square image size in pixels")
+    ap.add_argument("--label-pairs", type=int, default=4, help="interleaved pairs per scene for (a)")
+    ap.add_argument("--label-scenes", type=int, default=3)
+    ap.add_argument("--share-scenes", type=int, default=20)
+    ap.add_argument("--share-views", type=int, default=1, help="views per scene for (b); 1 is the worst case")
+    ap.add_argument("--preset-scenes", type=int, default=3)
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args(argv)
+
+    results: dict = {"size": f"{args.size}x{args.size}", "loadavg_start": os.getloadavg()}
+    if args.part in ("label", "all"):
+        results["label_cost"] = label_cost(args.size, args.label_pairs, args.label_scenes)
+        print(json.dumps(results["label_cost"]), flush=True)
+    if args.part in ("share", "all"):
+        results["wall_share"] = wall_share(args.size, args.share_scenes, args.share_views)
+        print(json.dumps(results["wall_share"]), flush=True)
+    if args.part in ("presets", "all"):
+        results["presets"] = presets(args.size, args.preset_scenes)
+        print(json.dumps(results["presets"]), flush=True)
+    results["loadavg_end"] = os.getloadavg()
+    print(json.dumps(results, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
