@@ -13,23 +13,13 @@ import math
 import numpy as np
 
 from pipeline.render.view import RenderedView
-from pipeline.scene_spec import Part, SceneObject, SceneSpec
-
-
-def _rotation(euler: tuple[float, float, float]) -> np.ndarray:
-    """XYZ Euler angles (Blender's default order) -> 3x3 rotation matrix."""
-    x, y, z = euler
-    cx, sx, cy, sy, cz, sz = math.cos(x), math.sin(x), math.cos(y), math.sin(y), math.cos(z), math.sin(z)
-    rx = np.array([[1, 0, 0], [0, cx, -sx], [0, sx, cx]])
-    ry = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
-    rz = np.array([[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]])
-    return rz @ ry @ rx
+from pipeline.scene_spec import Part, SceneObject, SceneSpec, rotation_matrix
 
 
 def _part_corners(part: Part) -> np.ndarray:
     half = np.asarray(part.dimensions, dtype=np.float64) / 2.0
     signs = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], dtype=np.float64)
-    return (signs * half) @ _rotation(part.rotation).T + np.asarray(part.location, dtype=np.float64)
+    return (signs * half) @ rotation_matrix(part.rotation).T + np.asarray(part.location, dtype=np.float64)
 
 
 def object_size(obj: SceneObject) -> float:

@@ -19,6 +19,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+import numpy as np
+
 Vec3 = tuple[float, float, float]
 
 Shape = Literal["cube", "plane", "uv_sphere", "cylinder", "cone", "mesh"]
@@ -122,6 +124,16 @@ class SceneSpec:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def rotation_matrix(euler: Vec3) -> np.ndarray:
+    """3x3 matrix of an XYZ Euler rotation as Blender applies it (X first, then Y, then Z)."""
+    x, y, z = euler
+    cx, sx, cy, sy, cz, sz = math.cos(x), math.sin(x), math.cos(y), math.sin(y), math.cos(z), math.sin(z)
+    rx = np.array([[1, 0, 0], [0, cx, -sx], [0, sx, cx]])
+    ry = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
+    rz = np.array([[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]])
+    return rz @ ry @ rx
 
 
 def look_at(eye: Vec3, target: Vec3, roll: float = 0.0) -> tuple[tuple[float, float, float, float], ...]:

@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from pipeline.render.geometry import euler_xyz_matrix, part_mesh, part_world_mesh
+from pipeline.render.geometry import part_mesh, part_world_mesh
+from pipeline.scene_spec import rotation_matrix
 from pipeline.render.labels import camera_labels, pixel_rays
 from pipeline.scene_spec import Camera, Material, Part, look_at
 
@@ -94,4 +95,4 @@ def test_world_mesh_rotates_about_the_centre_then_moves():
     part = Part("cube", (1.0, 2.0, 3.0), (2.0, 2.0, 2.0), MAT, rotation=(0.0, 0.0, math.pi / 2))
     v, _ = part_world_mesh(part)
     np.testing.assert_allclose(v.mean(axis=0), [1.0, 2.0, 3.0], atol=1e-12)
-    np.testing.assert_allclose(euler_xyz_matrix((0, 0, math.pi / 2)) @ [1, 0, 0], [0, 1, 0], atol=1e-12)
+    np.testing.assert_allclose(rotation_matrix((0, 0, math.pi / 2)) @ [1, 0, 0], [0, 1, 0], atol=1e-12)

@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from pipeline.scene_spec import Part
+from pipeline.scene_spec import Part, rotation_matrix
 
 Faces = list[tuple[int, ...]]
 
@@ -111,17 +111,7 @@ def part_mesh(part: Part) -> tuple[np.ndarray, Faces]:
     return _fit_box(v, part.dimensions), f
 
 
-def euler_xyz_matrix(rotation: tuple[float, float, float]) -> np.ndarray:
-    """Rotation matrix of a Blender XYZ Euler (applied X first, then Y, then Z)."""
-    x, y, z = rotation
-    cx, sx, cy, sy, cz, sz = math.cos(x), math.sin(x), math.cos(y), math.sin(y), math.cos(z), math.sin(z)
-    rx = np.array([[1, 0, 0], [0, cx, -sx], [0, sx, cx]])
-    ry = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
-    rz = np.array([[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]])
-    return rz @ ry @ rx
-
-
 def part_world_mesh(part: Part) -> tuple[np.ndarray, Faces]:
     """World-space vertices and faces of ``part`` (rotation about the bounding-box centre, then location)."""
     v, f = part_mesh(part)
-    return v @ euler_xyz_matrix(part.rotation).T + np.asarray(part.location, dtype=np.float64), f
+    return v @ rotation_matrix(part.rotation).T + np.asarray(part.location, dtype=np.float64), f
