@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from pipeline.render.geometry import part_mesh, part_world_mesh
-from pipeline.scene_spec import rotation_matrix
 from pipeline.render.labels import camera_labels, pixel_rays
-from pipeline.scene_spec import Camera, Material, Part, look_at
+from pipeline.scene_spec import Camera, Material, Part, look_at, rotation_matrix
 
 MAT = Material("plastic", (0.5, 0.5, 0.5), "grey")
 
