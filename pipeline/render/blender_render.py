@@ -1,7 +1,7 @@
 """Render the views of the scene currently built in Blender: an anti-aliased RGB image plus exact labels.
 
-Two Cycles renders per view, on the same scene data (``use_persistent_data`` keeps the BVH, images and
-light distributions between them):
+Two Cycles renders per view, on the same scene data (``use_persistent_data`` keeps the BVH, shaders,
+images and light distributions between them and across the views of a scene):
 1. RGB: ``RenderSettings`` samples/adaptive threshold/denoiser/bounces, 1.5 px Blackman-Harris filter,
    written as an 8-bit PNG through Blender's colour management (BlenderProc's default view transform).
 2. Labels: one sample per pixel, a 0.01 px filter (so the one camera ray leaves within 0.005 px of the
@@ -21,8 +21,11 @@ Label conventions (the same everywhere in the pipeline):
 - glass and other transmissive materials: labels describe the first surface the camera ray hits, i.e.
   the glass itself (its depth, normal and ids), not what is seen through it. Lights are invisible to
   camera rays, so they never appear in images or labels.
-- instance ids: the object's ``instance_id`` (0 = nothing) from a per-material AOV; semantic ids are the
-  taxonomy ids of the instances' classes (``pipeline.taxonomy.class_id``), 0 = nothing.
+- instance ids: the object's ``instance_id`` custom property (0 = nothing), written by every material
+  into an AOV; semantic ids are the taxonomy ids of the instances' classes
+  (``pipeline.taxonomy.class_id``), 0 = nothing. ``class_table`` and ``instance_classes`` list the
+  classes and instances visible in the view.
+- persistent data lives for one scene: :func:`release_render_data` frees it before the next.
 """
 
 from __future__ import annotations
