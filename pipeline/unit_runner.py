@@ -22,7 +22,7 @@ from pipeline.render.view import RenderedView, view_key
 from pipeline.scene_graph import build_scene_graph
 from pipeline.scene_spec import SceneSpec
 from pipeline.shards import layout
-from pipeline.shards.index import pair_row, view_row, write_rows
+from pipeline.shards.index import pair_row, view_facts, view_row, write_rows
 from pipeline.shards.members import pair_members, view_members
 from pipeline.shards.storage import Output
 from pipeline.shards.writer import ShardSeries
@@ -105,11 +105,12 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
                 timings["codec"] += time.perf_counter() - t0
                 t0 = time.perf_counter()
                 vshard = views_series.write(view_members(view, view_meta(view, spec, graph, seed)))
-                view_rows.append(view_row(view, spec, vshard))
+                facts = view_facts(view, spec)
+                view_rows.append(view_row(view, facts, vshard))
                 for pair in pairs:
                     pshard = pairs_series.write(pair_members(pair, config.shards.input_format,
                                                              config.shards.jpeg_quality))
-                    pair_rows.append(pair_row(pair, spec, view, pshard))
+                    pair_rows.append(pair_row(pair, facts, pshard))
                     pairs_per_task[pair.task] += 1
                 timings["write"] += time.perf_counter() - t0
         shards = views_series.close() + pairs_series.close()

@@ -23,12 +23,11 @@ def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int 
         raise FileNotFoundError(f"{dataset_uri}: no manifest.json; not a finished dataset")
     rows = read_table(output, layout.PAIRS_INDEX).select(["key", "shard", "view_key", "task", "family"]).to_pylist()
     by_view: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
-    family_views: dict[str, list[str]] = defaultdict(list)
+    family_views: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets of view keys
     for r in rows:
         if r["task"] in COLUMNS[1:]:
             by_view[r["view_key"]].setdefault(r["task"], (r["shard"], r["key"]))
-            if r["view_key"] not in family_views[r["family"]]:
-                family_views[r["family"]].append(r["view_key"])
+            family_views[r["family"]][r["view_key"]] = None
     views = _round_robin([[v for v in vs if len(by_view[v]) == 3] for _, vs in sorted(family_views.items())],
                          max_rows)
     wanted = defaultdict(set)

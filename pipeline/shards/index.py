@@ -30,7 +30,8 @@ PAIR_SCHEMA = pa.schema(_COMMON + [
 SCHEMAS = {"views": VIEW_SCHEMA, "pairs": PAIR_SCHEMA}
 
 
-def _view_facts(view, spec) -> dict:
+def view_facts(view, spec) -> dict:
+    """Index columns shared by a view and all its pairs; computed once per view (depth median is a sort)."""
     finite = view.depth[np.isfinite(view.depth)]
     fx, w = view.intrinsics["fx"], view.intrinsics["width"]
     present = np.unique(view.semantic)
@@ -47,8 +48,8 @@ def _view_facts(view, spec) -> dict:
     }
 
 
-def view_row(view, spec, shard: str) -> dict:
-    row = {"key": view.key, "shard": shard, **_view_facts(view, spec)}
+def view_row(view, facts: dict, shard: str) -> dict:
+    row = {"key": view.key, "shard": shard, **facts}
     row["n_objects"] = int(len(np.unique(view.instance[view.instance > 0])))
     row["sky_fraction"] = float((~np.isfinite(view.depth)).mean())
     return row
@@ -67,12 +68,12 @@ def target_classes(meta: dict) -> list[str]:
     return sorted({str(n) for n in names})
 
 
-def pair_row(pair, spec, view, shard: str) -> dict:
+def pair_row(pair, facts: dict, shard: str) -> dict:
     """One index row per pair: the view's facts plus the pair's task, prompt, seeds, round-trip figures
     and its whole json member (``meta``), so tools can read a pair's codec metadata without its tar."""
     meta = pair.meta
     return {
-        "key": pair.key, "shard": shard, **_view_facts(view, spec), "task": pair.task, "prompt": pair.prompt,
+        "key": pair.key, "shard": shard, **facts, "task": pair.task, "prompt": pair.prompt,
         "template_id": str(meta.get("template_id", "")), "template_version": meta.get("template_version"),
         "target_classes": target_classes(meta), "seed": meta.get("seed"), "view_seed": meta.get("view_seed"),
         "codec_version": str(meta.get("codec_version", "")),

@@ -60,7 +60,7 @@ class Output:
     def publish_file(self, local_path: str | Path, rel: str) -> None:
         """Move a finished local file to ``rel`` atomically (never visible half-written)."""
         final = self.path(rel)
-        self.fs.makedirs(str(Path(final).parent) if self.is_local else final.rsplit("/", 1)[0], exist_ok=True)
+        self.fs.makedirs(final.rsplit("/", 1)[0], exist_ok=True)
         if self.is_local:
             tmp = f"{final}.partial-{uuid.uuid4().hex[:8]}"
             shutil.move(str(local_path), tmp)
