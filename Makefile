@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_OUT ?= out/quickstart
+# The whole suite takes ~2 min on 2 cores; past this something hangs and the run should fail, not stall.
+TEST_TIMEOUT ?= 1800
 
 .PHONY: demo test install clean
 
@@ -23,7 +25,7 @@ demo: $(STAMP)
 	$(VENV)/bin/pipeline summary $(DEMO_OUT)
 
 test: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadgroup
+	timeout --kill-after=60 $(TEST_TIMEOUT) $(PY) -m pytest -n 2 --dist loadgroup --max-worker-restart=0
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

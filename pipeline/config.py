@@ -57,7 +57,7 @@ class AssetSettings(_Strict):
 
 
 class RaySettings(_Strict):
-    """Where and how wide to run. ``address: null`` starts a local Ray instance on the fly."""
+    """Where and how wide to run. ``address: null`` starts a private local Ray instance; "auto" joins a running one."""
 
     address: str | None = None
     num_workers: int = Field(default=2, ge=1)

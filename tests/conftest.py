@@ -16,8 +16,13 @@ from tiny_job import tiny_config
 
 @pytest.fixture(scope="session")
 def tiny_dataset(tmp_path_factory) -> Path:
-    """A finished dataset of 3 scenes x 2 views at 64x64, shared by every test (and xdist worker)."""
-    shared = tmp_path_factory.getbasetemp().parent
+    """A finished dataset of 3 scenes x 2 views at 64x64, shared by every test (and xdist worker).
+
+    Under xdist each worker's basetemp sits inside the run's own folder, which holds the shared copy;
+    without xdist the basetemp itself is the run's folder (its parent outlives the run).
+    """
+    basetemp = tmp_path_factory.getbasetemp()
+    shared = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
     path = shared / "tiny_dataset"
     with FileLock(str(shared / "tiny_dataset.lock")):
         if not (path / "manifest.json").exists():

@@ -100,11 +100,14 @@ def _render_in_thread(config, out: Path, address=None):
 
 
 def _actor_processes() -> list[psutil.Process]:
+    """Render actors of this test's own Ray instance: its workers descend from this process's raylet."""
     procs = []
-    for p in psutil.process_iter(["cmdline"]):
-        cmd = " ".join(p.info.get("cmdline") or [])
-        if "RenderActor" in cmd and p.pid != os.getpid():
-            procs.append(p)
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if "RenderActor" in " ".join(p.cmdline()):
+                procs.append(p)
+        except psutil.NoSuchProcess:
+            continue
     return procs
 
 

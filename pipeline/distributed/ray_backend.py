@@ -50,13 +50,20 @@ class RenderActor:
 
 
 def connect(address: str | None) -> None:
-    """Join the cluster at ``address`` ("auto" inside ``ray submit``), or start a local instance."""
+    """Join the cluster at ``address`` (else ``$RAY_ADDRESS``, which ``ray job submit`` sets), or start a
+    private local instance.
+
+    Without an address Ray would join whatever cluster was last announced on this machine
+    (``/tmp/ray/ray_current_cluster``), so a local job would share that instance and its driver would
+    die when the owner shut it down; ``address="local"`` always starts a fresh one.
+    """
     if ray.is_initialized():
         return
+    address = address or os.environ.get("RAY_ADDRESS")
     if address:
         ray.init(address=address, log_to_driver=True)
     else:
-        ray.init(include_dashboard=False, log_to_driver=True, configure_logging=False)
+        ray.init(address="local", include_dashboard=False, log_to_driver=True, configure_logging=False)
 
 
 def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, fingerprint: str,
