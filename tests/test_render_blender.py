@@ -158,3 +158,40 @@ def test_worker_renders_scenes_in_a_row():
     np.testing.assert_array_equal(first.depth, again.depth)
     np.testing.assert_array_equal(first.normals, again.normals)
     assert math.isclose(first.rgb.mean(), again.rgb.mean(), rel_tol=0.02)
+
+
+def test_sun_lights_the_floor_through_window_glass():
+    """Two upright panes under a low sun: the floor behind the glass one stays lit, behind the opaque one not.
+
+    For each floor pixel the ray towards the sun is followed back to the panes' plane x = 0, so the test
+    knows analytically which pixels lie in which pane's shadow.
+    """
+    from pipeline.render.settings import RenderSettings
+    from pipeline.render.worker import RenderWorker
+
+    wall = Material("plaster", (0.8, 0.8, 0.8), "white", roughness=0.9)
+    panes = {"glass": (-1.5, GLASS), "opaque": (1.5, wall)}
+    objects = [SceneObject(1, "floor", (Part("plane", (0.0, 0.0, 0.0), (12.0, 12.0, 0.0), GREY),))]
+    objects += [SceneObject(2 + i, "window", (Part("cube", (0.0, y, 1.0), (0.008, 2.0, 2.0), mat),))
+                for i, (y, mat) in enumerate(panes.values())]
+    spec = SceneSpec("sunglass", 0, "test", "indoor", tuple(objects),
+                     (Light("sun", (0.0, 0.0, 10.0), 3.0, rotation=(0.0, -math.pi / 4, 0.0), size=0.02),),
+                     World(kind="color", color=(0.05, 0.05, 0.05), strength=1.0),
+                     (Camera(look_at((1.0, 0.0, 7.0), (1.0, 0.0, 0.0)), 70.0, 64, 64),))
+    with RenderWorker(RenderSettings(quality="draft", threads=1)) as worker:
+        view = worker.render_scene(spec)[0]
+
+    k = view.intrinsics
+    j, i = np.meshgrid(np.arange(k["width"]) + 0.5, np.arange(k["height"]) + 0.5)
+    rays = np.stack([(j - k["cx"]) / k["fx"], -(i - k["cy"]) / k["fy"], -np.ones_like(j)], axis=-1)
+    points = view.cam2world[:3, 3] + (rays * view.depth[..., None]) @ view.cam2world[:3, :3].T
+    x, y = points[..., 0], points[..., 1]
+    floor = view.instance == 1
+    luminance = view.rgb.astype(float).mean(axis=-1)
+    # The sun travels along (1, 0, -1)/sqrt(2): from floor point (x, y) it crosses x = 0 at height x.
+    lit = floor & (x > 2.5)
+    shade = {name: floor & (x > 0.3) & (x < 1.7) & (np.abs(y - yc) < 0.7) for name, (yc, _) in panes.items()}
+    assert lit.sum() > 50 and all(m.sum() > 20 for m in shade.values())
+    ratio = {name: luminance[m].mean() / luminance[lit].mean() for name, m in shade.items()}
+    assert ratio["opaque"] < 0.5, ratio
+    assert ratio["glass"] > 0.8, ratio

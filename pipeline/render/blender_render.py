@@ -125,6 +125,9 @@ def set_rgb_mode(settings: RenderSettings) -> None:
     for field in ("diffuse_bounces", "glossy_bounces", "transmission_bounces", "volume_bounces"):
         setattr(c, field, settings.max_bounces)
     c.transparent_max_bounces = max(8, settings.max_bounces)
+    # Direct light reaches through glass by its transparent shadow (see materials); the refracted
+    # caustic path would add the same light a second time, as noise.
+    c.caustics_refractive = False
     c.filter_type = "BLACKMAN_HARRIS"
     c.filter_width = RGB_FILTER_WIDTH
 

@@ -14,6 +14,11 @@ AOVs are written for camera rays only, so they cost nothing in the light transpo
 The variation modulates brightness around ``base_color`` (the colour a referring expression names
 stays true on average) with one texture in object space, in metres, so patterns keep their physical
 scale whatever the part size. Kinds without a recipe get plain Principled shading.
+
+Glass and water are thin for shadow rays: these pass through, tinted by the material's colour, so sun
+and lamps light a room through its windows and a stream's bed under the water. A refractive surface
+would otherwise block direct light and leave only caustic paths, which a path tracer finds as noise
+(measured in ``tests/test_render_blender.py``). Camera rays still see the refractive surface.
 """
 
 from __future__ import annotations
@@ -36,8 +41,17 @@ _VARIATION: dict[str, tuple[str, dict, float, float, float]] = {
     "foliage": ("ShaderNodeTexVoronoi", {"inputs": {"Randomness": 1.0}}, 12.0, 0.45, 0.1),
     "stone": ("ShaderNodeTexVoronoi", {"inputs": {"Randomness": 0.8}}, 4.0, 0.3, 0.1),
     "plaster": ("ShaderNodeTexNoise", {"inputs": {"Detail": 4.0, "Roughness": 0.5}}, 3.0, 0.08, 0.05),
+    "metal": ("ShaderNodeTexNoise", {"inputs": {"Detail": 6.0, "Roughness": 0.6}}, 25.0, 0.08, 0.3),
+    "paint": ("ShaderNodeTexNoise", {"inputs": {"Detail": 2.0, "Roughness": 0.5}}, 200.0, 0.05, 0.15),
+    "plastic": ("ShaderNodeTexNoise", {"inputs": {"Detail": 3.0, "Roughness": 0.5}}, 15.0, 0.06, 0.25),
+    "bark": ("ShaderNodeTexWave", {"wave_type": "BANDS", "bands_direction": "Z",
+                                   "inputs": {"Distortion": 8.0, "Detail": 4.0}}, 6.0, 0.45, 0.1),
+    "grass": ("ShaderNodeTexNoise", {"inputs": {"Detail": 10.0, "Roughness": 0.8}}, 30.0, 0.45, 0.1),
+    "soil": ("ShaderNodeTexNoise", {"inputs": {"Detail": 8.0, "Roughness": 0.7}}, 12.0, 0.35, 0.1),
 }
 _TINT, _ROUGHNESS = "tint", "roughness_scale"  # names of the template nodes a copy sets per material
+_SHADOW_TINT = "shadow_tint"  # the Transparent BSDF that shadow rays see in the kinds below
+_SHADOW_TRANSPARENT = frozenset({"glass", "water"})
 
 
 def _texture_factor(nodes, links, kind: str):
@@ -92,6 +106,8 @@ def _build_template(kind: str) -> bpy.types.Material:
         links.new(tint.outputs["Result"], bsdf.inputs["Base Color"])
         roughness = _modulate(nodes, links, fac, rough_amp, clamp=True, name=_ROUGHNESS)
         links.new(roughness.outputs[0], bsdf.inputs["Roughness"])
+    if kind in _SHADOW_TRANSPARENT:
+        _pass_shadow_rays(nodes, links, bsdf)
 
     geometry = nodes.new("ShaderNodeNewGeometry")
     aov_normal = nodes.new("ShaderNodeOutputAOV")
@@ -104,6 +120,19 @@ def _build_template(kind: str) -> bpy.types.Material:
     aov_instance.aov_name = AOV_INSTANCE
     links.new(instance.outputs["Fac"], aov_instance.inputs["Value"])
     return mat
+
+
+def _pass_shadow_rays(nodes, links, bsdf) -> None:
+    """Shadow rays see a Transparent BSDF instead of ``bsdf``, so direct light passes."""
+    output = nodes["Material Output"]
+    light_path = nodes.new("ShaderNodeLightPath")
+    transparent = nodes.new("ShaderNodeBsdfTransparent")
+    transparent.name = _SHADOW_TINT
+    mix = nodes.new("ShaderNodeMixShader")
+    links.new(light_path.outputs["Is Shadow Ray"], mix.inputs["Fac"])
+    links.new(bsdf.outputs["BSDF"], mix.inputs[1])
+    links.new(transparent.outputs["BSDF"], mix.inputs[2])
+    links.new(mix.outputs["Shader"], output.inputs["Surface"])
 
 
 class MaterialLibrary:
@@ -120,7 +149,7 @@ class MaterialLibrary:
         return mat
 
     def _make(self, spec: Material) -> bpy.types.Material:
-        template_kind = spec.kind if spec.kind in _VARIATION else "plain"
+        template_kind = spec.kind if spec.kind in _VARIATION or spec.kind in _SHADOW_TRANSPARENT else "plain"
         template = self._templates.get(template_kind)
         if template is None:
             template = self._templates[template_kind] = _build_template(template_kind)
@@ -136,7 +165,9 @@ class MaterialLibrary:
         if spec.emission_strength > 0:
             bsdf.inputs["Emission Color"].default_value = color
             bsdf.inputs["Emission Strength"].default_value = spec.emission_strength
-        if template_kind != "plain":
+        if spec.kind in _SHADOW_TRANSPARENT:
+            nodes[_SHADOW_TINT].inputs["Color"].default_value = color
+        if spec.kind in _VARIATION:
             nodes[_TINT].inputs["A"].default_value = color
             nodes[_ROUGHNESS].inputs[1].default_value = spec.roughness
         return mat
