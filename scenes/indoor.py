@@ -42,6 +42,11 @@ class IndoorParams(ViewParams):
     sun_elevation_deg: Range = (5.0, 70.0)
     pitch_deg: Range = (-30.0, 10.0)
     camera_clearance_m: float = Field(0.3, ge=0.0, description="min distance from the eye to any object box/wall")
+    closeup_prob: float = Field(0.2, ge=0.0, le=1.0,
+                                description="chance that a view is a close-up of things on a table, counter or shelf")
+    closeup_distance_m: Range = Field((0.35, 0.9), description="close-up: horizontal distance from eye to the item")
+    closeup_height_m: Range = Field((0.3, 0.7), description="close-up: eye height above the item's support")
+    closeup_pitch_deg: Range = Field((-60.0, -5.0), description="close-up: camera pitch, degrees")
 
     @field_validator("room_types")
     @classmethod
@@ -82,11 +87,12 @@ def generate(params: IndoorParams, seed: int, scene_id: str) -> SceneSpec:
         lights.extend([sun] if sun else [])
         facts["time_of_day"] = "day"
     boxes = [objs.boxes[o.instance_id] for o in objs.objects if o.class_name not in SHELL]
-    cams = _cameras(rng, params, room, layout, boxes)
+    cams, view_kinds = _cameras(rng, params, room, layout, boxes)
     return SceneSpec(scene_id=scene_id, seed=seed, family=FAMILY, kind="indoor", objects=tuple(objs.objects),
                      lights=tuple(lights), world=world, cameras=tuple(cams),
                      extra={"room_type": room_type, "room_polygon": [list(p) for p in room.polygon],
-                            "ceiling_height": room.height, "l_shaped": room.notch is not None, **facts})
+                            "ceiling_height": room.height, "l_shaped": room.notch is not None,
+                            "view_kinds": view_kinds, **facts})
 
 
 def _shell(rng: random.Random, room: Room, opening_sizes: dict, objs: ObjectSet) -> list[AABB]:
@@ -392,20 +398,44 @@ def _ceiling_lights(rng: random.Random, layout: Layout) -> None:
 
 
 def _cameras(rng: random.Random, params: IndoorParams, room: Room, layout: Layout, boxes: list[AABB]):
-    """Eyes inside the free floor space, away from every object box, each looking at some piece."""
+    """Eyes inside the free floor space, away from every object box, each looking at some piece, and
+    each view's kind ("room" or "closeup", kept in ``SceneSpec.extra["view_kinds"]``).
+
+    With ``closeup_prob`` a view instead looks down at an item standing on a support surface from less
+    than a metre away: such views hold the near depths (0.3-1 m) that room-scale views never reach.
+    """
     # aim at furniture: views of a bare wall with a picture on it teach little and fail the class-count filter
     targets = [p.bbox.center for p, on in zip(layout.pieces, layout.support_of)
                if on is None and p.class_name not in WALL_HUNG]
+    items = [(p.bbox, layout.pieces[on].bbox) for p, on in zip(layout.pieces, layout.support_of) if on is not None]
     x0, y0, x1, y1 = room.bounds
-    cams = []
+    margin = params.camera_clearance_m
+    cams: list = []
+    kinds: list[str] = []
+
+    def free(eye) -> bool:
+        return (room.contains(eye[0], eye[1], max(margin, 0.25)) and eye[2] < room.height - margin
+                and not any(b.contains(eye, margin) for b in boxes))
+
     for _ in range(params.views * 60):
         if len(cams) == params.views:
             break
-        eye = (rng.uniform(x0, x1), rng.uniform(y0, y1), uniform(rng, params.camera_height_m))
-        margin = params.camera_clearance_m
-        if not room.contains(eye[0], eye[1], max(margin, 0.25)) or eye[2] > room.height - margin:
+        if items and rng.random() < params.closeup_prob:
+            item, support = rng.choice(items)
+            tgt = item.center
+            heading = rng.uniform(0.0, 2.0 * math.pi)
+            dist = uniform(rng, params.closeup_distance_m)
+            eye = (tgt[0] - dist * math.cos(heading), tgt[1] - dist * math.sin(heading),
+                   support.hi[2] + uniform(rng, params.closeup_height_m))
+            if not free(eye) or not params.camera_height_m[0] <= eye[2] <= params.camera_height_m[1]:
+                continue
+            yaw = heading + math.radians(rng.uniform(-10.0, 10.0))
+            pitch = pitch_towards(eye, tgt, params.closeup_pitch_deg, rng)
+            cams.append(camera(rng, params, eye, yaw, pitch))
+            kinds.append("closeup")
             continue
-        if any(b.contains(eye, margin) for b in boxes):
+        eye = (rng.uniform(x0, x1), rng.uniform(y0, y1), uniform(rng, params.camera_height_m))
+        if not free(eye):
             continue
         far = [t for t in targets if math.hypot(t[0] - eye[0], t[1] - eye[1]) > 1.0]
         if far:
@@ -415,6 +445,7 @@ def _cameras(rng: random.Random, params: IndoorParams, room: Room, layout: Layou
         yaw = math.atan2(tgt[1] - eye[1], tgt[0] - eye[0]) + math.radians(rng.uniform(-15.0, 15.0))
         pitch = pitch_towards(eye, tgt, params.pitch_deg, rng)
         cams.append(camera(rng, params, eye, yaw, pitch))
+        kinds.append("room")
     if len(cams) < params.views:
         raise RuntimeError(f"indoor_room: found only {len(cams)} of {params.views} camera positions")
-    return cams
+    return cams, kinds

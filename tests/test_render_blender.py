@@ -195,3 +195,22 @@ def test_sun_lights_the_floor_through_window_glass():
     ratio = {name: luminance[m].mean() / luminance[lit].mean() for name, m in shade.items()}
     assert ratio["opaque"] < 0.5, ratio
     assert ratio["glass"] > 0.8, ratio
+
+
+def test_indoor_closeups_render_near_surfaces():
+    """Close-up views of the indoor family see surfaces well under a metre away, which room views never do."""
+    from pipeline.render.settings import RenderSettings
+    from pipeline.render.worker import RenderWorker
+    from scenes import build
+    from scenes.validity import ViewRules, check_view
+
+    params = {"views": 1, "closeup_prob": 1.0, "resolutions": [[64, 48]]}
+    with RenderWorker(RenderSettings(quality="draft", samples=2, threads=1)) as worker:
+        for seed in (1, 2, 3):
+            spec = build("indoor_room", params, seed, f"closeup{seed}")
+            assert spec.extra["view_kinds"] == ["closeup"]
+            view = worker.render_scene(spec)[0]
+            hit = view.depth[np.isfinite(view.depth)]
+            assert hit.min() < 1.0 and np.median(hit) < 2.0, (seed, hit.min(), np.median(hit))
+            verdict = check_view(view.depth, view.semantic, ViewRules())
+            assert verdict is None or verdict.startswith("too_close"), verdict

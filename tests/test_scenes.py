@@ -210,7 +210,8 @@ def test_cameras_valid_and_varied(fam, scenes):
     for spec in scenes[fam]:
         assert len(spec.cameras) == p.views
         assert check_cameras(spec) == [None] * p.views
-        for cam in spec.cameras:
+        kinds = spec.extra.get("view_kinds", ["room"] * p.views)
+        for cam, kind in zip(spec.cameras, kinds):
             assert (cam.width, cam.height) in PAPER_BUCKETS
             assert p.hfov_deg[0] <= cam.hfov_deg <= p.hfov_deg[1]
             fovs.append(cam.hfov_deg)
@@ -220,7 +221,8 @@ def test_cameras_valid_and_varied(fam, scenes):
                     dot = sum(r[k][i] * r[k][j] for k in range(3))
                     assert abs(dot - (1.0 if i == j else 0.0)) < 1e-9
             roll_free_up = r[2][1]  # world z of camera up: small roll/pitch keep it near 1
-            assert roll_free_up > 0.8
+            steepest = 0.0 if kind == "room" else math.radians(-p.closeup_pitch_deg[0])
+            assert roll_free_up > 0.8 * math.cos(steepest)
     assert max(fovs) - min(fovs) > 20
 
 
@@ -228,12 +230,35 @@ def test_indoor_cameras_inside_room_at_eye_height(scenes):
     p = get_family("indoor_room")[0]()
     for spec in scenes["indoor_room"]:
         poly = spec.extra["room_polygon"]
-        for cam in spec.cameras:
+        for cam, kind in zip(spec.cameras, spec.extra["view_kinds"]):
             x, y, z = eye(cam)
             assert p.camera_height_m[0] <= z <= p.camera_height_m[1]
             assert _inside(poly, x, y)
             pitch = math.degrees(math.asin(-cam.cam2world[2][2]))
-            assert p.pitch_deg[0] - 1e-6 <= pitch <= p.pitch_deg[1] + 1e-6
+            limits = p.pitch_deg if kind == "room" else p.closeup_pitch_deg
+            assert limits[0] - 1e-6 <= pitch <= limits[1] + 1e-6
+
+
+def test_indoor_closeups_look_at_an_item_on_a_support_from_near(scenes):
+    p = get_family("indoor_room")[0]()
+    n_closeups = 0
+    for spec in scenes["indoor_room"]:
+        supported = [o for o in spec.objects if o.supported_by is not None]
+        for cam, kind in zip(spec.cameras, spec.extra["view_kinds"]):
+            if kind != "closeup":
+                continue
+            n_closeups += 1
+            x, y, z = eye(cam)
+            ahead = (-cam.cam2world[0][2], -cam.cam2world[1][2], -cam.cam2world[2][2])
+            near = []
+            for o in supported:  # an item within the close-up distance, roughly ahead of the camera
+                c = parts_aabb(o.parts).center
+                d = math.hypot(c[0] - x, c[1] - y)
+                to = (c[0] - x, c[1] - y, c[2] - z)
+                cos = sum(a * b for a, b in zip(ahead, to)) / math.sqrt(sum(t * t for t in to))
+                near.append(p.closeup_distance_m[0] - 1e-6 <= d <= p.closeup_distance_m[1] + 1e-6 and cos > 0.8)
+            assert any(near)
+    assert n_closeups >= 3
 
 
 def test_outdoor_cameras_at_vehicle_or_pedestrian_height(scenes):
