@@ -417,35 +417,39 @@ def _cameras(rng: random.Random, params: IndoorParams, room: Room, layout: Layou
         return (room.contains(eye[0], eye[1], max(margin, 0.25)) and eye[2] < room.height - margin
                 and not any(b.contains(eye, margin) for b in boxes))
 
-    for _ in range(params.views * 60):
-        if len(cams) == params.views:
-            break
-        if items and rng.random() < params.closeup_prob:
-            item, support = rng.choice(items)
-            tgt = item.center
-            heading = rng.uniform(0.0, 2.0 * math.pi)
-            dist = uniform(rng, params.closeup_distance_m)
-            eye = (tgt[0] - dist * math.cos(heading), tgt[1] - dist * math.sin(heading),
-                   support.hi[2] + uniform(rng, params.closeup_height_m))
-            if not free(eye) or not params.camera_height_m[0] <= eye[2] <= params.camera_height_m[1]:
-                continue
-            yaw = heading + math.radians(rng.uniform(-10.0, 10.0))
-            pitch = pitch_towards(eye, tgt, params.closeup_pitch_deg, rng)
-            cams.append(camera(rng, params, eye, yaw, pitch))
-            kinds.append("closeup")
-            continue
+    def closeup():
+        item, support = rng.choice(items)
+        tgt = item.center
+        heading = rng.uniform(0.0, 2.0 * math.pi)
+        dist = uniform(rng, params.closeup_distance_m)
+        eye = (tgt[0] - dist * math.cos(heading), tgt[1] - dist * math.sin(heading),
+               support.hi[2] + uniform(rng, params.closeup_height_m))
+        if not free(eye) or not params.camera_height_m[0] <= eye[2] <= params.camera_height_m[1]:
+            return None
+        yaw = heading + math.radians(rng.uniform(-10.0, 10.0))
+        return camera(rng, params, eye, yaw, pitch_towards(eye, tgt, params.closeup_pitch_deg, rng))
+
+    def room_view():
         eye = (rng.uniform(x0, x1), rng.uniform(y0, y1), uniform(rng, params.camera_height_m))
         if not free(eye):
-            continue
+            return None
         far = [t for t in targets if math.hypot(t[0] - eye[0], t[1] - eye[1]) > 1.0]
         if far:
             tgt = rng.choice(far)
         else:
             tgt = ((x0 + x1) / 2 + rng.uniform(-1, 1), (y0 + y1) / 2 + rng.uniform(-1, 1), 1.0)
         yaw = math.atan2(tgt[1] - eye[1], tgt[0] - eye[0]) + math.radians(rng.uniform(-15.0, 15.0))
-        pitch = pitch_towards(eye, tgt, params.pitch_deg, rng)
-        cams.append(camera(rng, params, eye, yaw, pitch))
-        kinds.append("room")
+        return camera(rng, params, eye, yaw, pitch_towards(eye, tgt, params.pitch_deg, rng))
+
+    for _ in range(params.views):  # each view draws its kind once, then tries placements of that kind
+        kind = "closeup" if items and rng.random() < params.closeup_prob else "room"
+        cam = next((c for c in (closeup() for _ in range(40)) if c), None) if kind == "closeup" else None
+        if cam is None:  # no free spot near any item: a room view instead
+            kind = "room"
+            cam = next((c for c in (room_view() for _ in range(60)) if c), None)
+        if cam is not None:
+            cams.append(cam)
+            kinds.append(kind)
     if len(cams) < params.views:
         raise RuntimeError(f"indoor_room: found only {len(cams)} of {params.views} camera positions")
     return cams, kinds
