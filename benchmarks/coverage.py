@@ -1,0 +1,89 @@
+"""Coverage figures of a finished dataset (issue 5's done-when): classes present, depth range, rejections,
+view kinds and the scene build share of render time.
+
+    .venv/bin/pipeline render configs/mixed200.yaml --out out/mixed200
+    .venv/bin/python benchmarks/coverage.py out/mixed200 --config configs/mixed200.yaml
+
+With ``--config`` it also times the pure scene generation of every planned scene (the Blender build is
+timed by the workers and read from the views).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections import Counter
+
+from pipeline.config import load_config
+from pipeline.consumers.stats import dataset_stats
+from pipeline.plan import plan_units
+from pipeline.shards import layout
+from pipeline.shards.storage import Output
+from pipeline.shards.tar_reader import iter_samples
+from pipeline.taxonomy import benchmark_classes, load_taxonomy, mapping
+from scenes import get_family
+
+
+def view_facts(dataset: str) -> tuple[Counter, dict[str, list[float]]]:
+    """View kinds (``extra.view_kinds``, else the family) and per-view timings, from the views series."""
+    output = Output(dataset)
+    manifest = output.read_json(layout.MANIFEST)
+    kinds: Counter = Counter()
+    timings: dict[str, list[float]] = {}
+    for shard in manifest["series"]["views"]:
+        for sample in iter_samples(output, shard["name"]):
+            meta = json.loads(sample["json"])
+            view_kinds = meta["extra"].get("view_kinds")
+            kinds[f"{meta['family']}:{view_kinds[meta['view_index']]}" if view_kinds else meta["family"]] += 1
+            for step, seconds in meta["timings"].items():
+                timings.setdefault(step, []).append(seconds)
+    return kinds, timings
+
+
+def generate_seconds_per_scene(config_path: str) -> float:
+    """Mean seconds of the pure ``generate`` step over the config's planned scenes."""
+    scenes = [task for unit in plan_units(load_config(config_path)) for task in unit.scenes]
+    start = time.perf_counter()
+    for task in scenes:
+        params_model, generate = get_family(task.family)
+        generate(params_model.model_validate(task.params), task.seed, task.scene_id)
+    return (time.perf_counter() - start) / max(len(scenes), 1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dataset")
+    ap.add_argument("--config", help="the job config, to time scene generation too")
+    args = ap.parse_args()
+    stats = dataset_stats(args.dataset)
+    manifest = Output(args.dataset).read_json(layout.MANIFEST)
+    present = set(stats["class_pixel_share"])
+    taxonomy = set(load_taxonomy())
+    to_cityscapes = mapping("cityscapes")
+    cityscapes = {to_cityscapes[c] for c in present if c in to_cityscapes}
+    kinds, timings = view_facts(args.dataset)
+    reasons = Counter(r["reason"].split(":", 1)[0] for r in manifest["rejected"])
+    planned = stats["views"] + stats["rejected_views"]
+    build, rgb, label = (sum(timings.get(k, [0.0])) for k in ("scene_build", "rgb_render", "label_render"))
+    report = {
+        "views_written": stats["views"], "views_planned": planned,
+        "rejection_rate": round(stats["rejected_views"] / max(planned, 1), 4), "rejections": dict(reasons),
+        "taxonomy_classes_present": len(present & taxonomy), "taxonomy_classes": len(taxonomy),
+        "taxonomy_missing": sorted(taxonomy - present),
+        "cityscapes_present": len(cityscapes), "cityscapes_classes": len(benchmark_classes()["cityscapes"]),
+        "depth_min_m": stats["depth_m"]["min"], "depth_max_m": stats["depth_m"]["max"],
+        "view_kinds": dict(sorted(kinds.items())),
+        "rgb_render_s_per_view": round(statistics.mean(timings["rgb_render"]), 3),
+        "label_render_s_per_view": round(statistics.mean(timings["label_render"]), 3),
+        "scene_build_s_per_scene": round(build / max(manifest["counts"]["scenes"], 1), 3),
+        "scene_build_share_of_render": round(build / max(rgb + label, 1e-9), 4),
+        "generate_s_per_scene": round(generate_seconds_per_scene(args.config), 3) if args.config else None,
+        "wall_s": manifest["run"]["wall_s"], "core_s_per_view": manifest["run"]["core_s_per_view"],
+    }
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
