@@ -52,6 +52,7 @@ _VARIATION: dict[str, tuple[str, dict, float, float, float]] = {
 _TINT, _ROUGHNESS = "tint", "roughness_scale"  # names of the template nodes a copy sets per material
 _SHADOW_TINT = "shadow_tint"  # the Transparent BSDF that shadow rays see in the kinds below
 _SHADOW_TRANSPARENT = frozenset({"glass", "water"})
+_OWN_TEMPLATE = frozenset(_VARIATION) | _SHADOW_TRANSPARENT  # every other kind shares the "plain" one
 
 
 def _texture_factor(nodes, links, kind: str):
@@ -149,7 +150,7 @@ class MaterialLibrary:
         return mat
 
     def _make(self, spec: Material) -> bpy.types.Material:
-        template_kind = spec.kind if spec.kind in _VARIATION or spec.kind in _SHADOW_TRANSPARENT else "plain"
+        template_kind = spec.kind if spec.kind in _OWN_TEMPLATE else "plain"
         template = self._templates.get(template_kind)
         if template is None:
             template = self._templates[template_kind] = _build_template(template_kind)
