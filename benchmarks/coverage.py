@@ -26,7 +26,7 @@ from pipeline.taxonomy import benchmark_classes, load_taxonomy, mapping
 from scenes import get_family
 
 
-def view_facts(dataset: str) -> tuple[Counter, dict[str, list[float]]]:
+def view_kinds_and_timings(dataset: str) -> tuple[Counter, dict[str, list[float]]]:
     """View kinds (``extra.view_kinds``, else the family) and per-view timings, from the views series."""
     output = Output(dataset)
     manifest = output.read_json(layout.MANIFEST)
@@ -63,7 +63,7 @@ def main() -> None:
     taxonomy = set(load_taxonomy())
     to_cityscapes = mapping("cityscapes")
     cityscapes = {to_cityscapes[c] for c in present if c in to_cityscapes}
-    kinds, timings = view_facts(args.dataset)
+    kinds, timings = view_kinds_and_timings(args.dataset)
     reasons = Counter(r["reason"].split(":", 1)[0] for r in manifest["rejected"])
     planned = stats["views"] + stats["rejected_views"]
     build, rgb, label = (sum(timings.get(k, [0.0])) for k in ("scene_build", "rgb_render", "label_render"))

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from pipeline.render.labels import pixel_rays
 from pipeline.scene_spec import Camera, Light, Material, Part, SceneObject, SceneSpec, World, look_at
 from pipeline.taxonomy import class_id
 
@@ -181,9 +182,7 @@ def test_sun_lights_the_floor_through_window_glass():
     with RenderWorker(RenderSettings(quality="draft", threads=1)) as worker:
         view = worker.render_scene(spec)[0]
 
-    k = view.intrinsics
-    j, i = np.meshgrid(np.arange(k["width"]) + 0.5, np.arange(k["height"]) + 0.5)
-    rays = np.stack([(j - k["cx"]) / k["fx"], -(i - k["cy"]) / k["fy"], -np.ones_like(j)], axis=-1)
+    rays = pixel_rays(view.intrinsics)  # camera z = -1, so depth scales them onto the surface
     points = view.cam2world[:3, 3] + (rays * view.depth[..., None]) @ view.cam2world[:3, :3].T
     x, y = points[..., 0], points[..., 1]
     floor = view.instance == 1
