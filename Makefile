@@ -6,16 +6,20 @@ STAMP := $(VENV)/.installed
 DEMO_OUT ?= out/quickstart
 # The whole suite takes ~2 min on 2 cores; past this something hangs and the run should fail, not stall.
 TEST_TIMEOUT ?= 1800
+# Infinigen's own pins (bpy==4.2.0, numpy<2, scikit-image<0.20 built from source) conflict with ours: it is
+# installed without them, and pipeline/render/infinigen_boot.py mends the two things that then break.
+INFINIGEN_VERSION := 1.15.5
 
 .PHONY: demo test install clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; the bpy 4.2 wheel needs Python 3.11 (set PYTHON=...)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --no-deps 'infinigen==$(INFINIGEN_VERSION)'
 	$(PY) -m pipeline.doctor
 	@touch $(STAMP)
 

@@ -56,6 +56,31 @@ class AssetSettings(_Strict):
     manifest: str | None = None  # default: assets_manifest/user_assets.yaml
 
 
+class BankSettings(_Strict):
+    """The asset bank of baked Infinigen assets (``pipeline.bank``).
+
+    ``uri``: where it lives (a path or fsspec URI); ``null`` puts it in ``<out>/bank``, which
+    ``--overwrite`` keeps, so a rerun reuses it. ``variants``: baked variants per factory;
+    ``per_factory``: that number for named factories (names from assets_manifest/infinigen.yaml).
+    """
+
+    uri: str | None = None
+    variants: int = Field(default=3, ge=1, le=1000)
+    per_factory: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("per_factory")
+    @classmethod
+    def _known_factories(cls, v: dict[str, int]) -> dict[str, int]:
+        from scenes.assets import infinigen_factories
+
+        unknown = sorted(set(v) - set(infinigen_factories()))
+        if unknown:
+            raise ValueError(f"unknown factories {unknown}; known: {sorted(infinigen_factories())}")
+        if any(n < 0 for n in v.values()):
+            raise ValueError("variant counts must be >= 0")
+        return v
+
+
 class RaySettings(_Strict):
     """Where and how wide to run. ``address: null`` starts a private local Ray instance; "auto" joins a running one."""
 
@@ -78,6 +103,7 @@ class JobConfig(_Strict):
     validity: ViewRules = Field(default_factory=ViewRules)  # views failing these are counted, not written
     ray: RaySettings = Field(default_factory=RaySettings)
     assets: AssetSettings | None = None
+    bank: BankSettings = Field(default_factory=BankSettings)
 
     @field_validator("tasks")
     @classmethod

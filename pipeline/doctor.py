@@ -9,7 +9,7 @@ import importlib
 import sys
 
 MODULES = ["bpy", "numpy", "ray", "webdataset", "pyarrow", "fsspec", "OpenEXR", "PIL", "pydantic", "yaml",
-           "cv2", "tqdm"]
+           "cv2", "tqdm", "infinigen", "gin"]
 
 
 def main() -> int:
@@ -31,7 +31,15 @@ def main() -> int:
     bproc = init_blender()
     import bpy
 
-    print(f"install ok: Blender {bpy.app.version_string} in-process, BlenderProc {bproc.__version__ if hasattr(bproc, '__version__') else '2.8'}")
+    from pipeline.render.infinigen_boot import init_infinigen, library_version
+
+    try:
+        init_infinigen()
+    except Exception as exc:  # a broken Infinigen install must fail here, not inside a bank build
+        print(f"install check failed: Infinigen does not start ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 1
+    print(f"install ok: Blender {bpy.app.version_string} in-process, BlenderProc {bproc.__version__ if hasattr(bproc, '__version__') else '2.8'}, "
+          f"Infinigen {library_version()}")
     return 0
 
 

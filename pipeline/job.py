@@ -16,6 +16,8 @@ from collections import Counter
 
 from tqdm import tqdm
 
+from pipeline.bank.build import bank_uri, build_bank
+from pipeline.bank.plan import bank_items
 from pipeline.config import ConfigError, JobConfig
 from pipeline.plan import config_fingerprint, plan_units, plan_views
 from pipeline.shards import layout
@@ -36,8 +38,11 @@ def prepare_output(output: Output, config: JobConfig, fingerprint: str, overwrit
         if layout.JOB not in existing and layout.MANIFEST not in existing:
             raise OutputConflict(f"{output.uri}: --overwrite refused: the folder is not empty and holds no "
                                  f"dataset of this pipeline ({', '.join(existing[:5])} ...)")
-        output.fs.rm(output.root, recursive=True)
+        for name in existing:  # the asset bank is content-addressed: always safe, and slow, to keep
+            if name != layout.BANK:
+                output.fs.rm(output.path(name), recursive=True)
         existing = []
+    existing = [name for name in existing if name != layout.BANK]
     if existing:
         if layout.JOB not in existing:
             raise OutputConflict(f"{output.uri}: output folder is not empty and holds no job of this pipeline")
@@ -81,6 +86,10 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     if not pending and output.exists(layout.MANIFEST):
         return output.read_json(layout.MANIFEST)
 
+    bank_stats = {}
+    if pending and bank_items(config):
+        bank_stats = build_bank(config, bank_uri(config, out_uri), address=address)
+        log.info("asset bank: %s", bank_stats)
     planned_views = sum(len(plan_views(u)) for u in units)
     done_views = sum(len(plan_views(u)) for u in units if u.unit_id in done_ids)
     stats: Counter = Counter()
@@ -118,6 +127,7 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
         "driver_busy_s": round(overhead.get("driver_busy_s", 0.0), 3),
         "dispatch_overhead_s_per_unit": round(overhead.get("dispatch_overhead_s_per_unit", 0.0), 4),
         "core_s_per_view": round(stats["unit_wall_s"] * config.ray.cpus_per_worker / max(stats["views"], 1), 3),
+        "asset_bank": bank_stats,
     }
     scratch = tempfile.mkdtemp(prefix="finalize-")
     try:

@@ -23,7 +23,7 @@ import numpy as np
 
 Vec3 = tuple[float, float, float]
 
-Shape = Literal["cube", "plane", "uv_sphere", "cylinder", "cone", "mesh"]
+Shape = Literal["cube", "plane", "uv_sphere", "cylinder", "cone", "mesh", "asset"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,12 @@ class Material:
 
 @dataclass(frozen=True)
 class Part:
-    """One primitive (or explicit mesh) of an object."""
+    """One primitive, explicit mesh or bank asset of an object.
+
+    ``shape == "asset"``: a baked asset from the asset bank (:mod:`pipeline.bank`), named by its content
+    key in ``asset``; its mesh is centred on its bounding box, so ``location``/``rotation`` place it like a
+    box and ``dimensions`` is its exact metric size (the material is unused: the asset brings its own).
+    """
 
     shape: Shape
     location: Vec3
@@ -53,6 +58,7 @@ class Part:
     smooth: bool = False  # smooth shading (interpolated normals) for curved primitives
     vertices: tuple[Vec3, ...] = ()  # for shape == "mesh": local coordinates, metres
     faces: tuple[tuple[int, ...], ...] = ()
+    asset: str = ""  # bank key, for shape == "asset"
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class SceneObject:
     parts: tuple[Part, ...]
     supported_by: int | None = None  # instance id of the object this one stands on, if any
     asset: str | None = None  # assets_manifest entry name for user assets
+    source: str = ""  # provenance: "infinigen:<Factory>", "user:<asset>" or "primitive:<generator>"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from pipeline.shards.storage import Output
 from pipeline.shards.writer import ShardSeries
 from pipeline.taxonomy import class_id
 from scenes import get_family
+from scenes.content import Catalogue
 from scenes.validity import check_cameras, check_view
 
 
@@ -58,6 +59,13 @@ def render_valid_cameras(renderer, spec: SceneSpec, rules) -> tuple[list[Rendere
     return views, rejected
 
 
+def instance_sources(view: RenderedView, spec: SceneSpec) -> dict[str, str]:
+    """Visible instance id -> where its geometry came from: ``infinigen:<Factory>``, ``user:<asset>``
+    or ``primitive:<generator>``."""
+    sources = {o.instance_id: o.source or f"primitive:{spec.family}" for o in spec.objects}
+    return {str(k): sources[k] for k in sorted(view.instance_classes)}
+
+
 def view_meta(view: RenderedView, spec: SceneSpec, graph: dict, seed: int) -> dict:
     """The views series' json member: camera, scene graph and provenance."""
     return {
@@ -66,13 +74,17 @@ def view_meta(view: RenderedView, spec: SceneSpec, graph: dict, seed: int) -> di
         "intrinsics": view.intrinsics, "cam2world": np.asarray(view.cam2world).tolist(),
         "class_table": {str(k): v for k, v in sorted(view.class_table.items())},
         "instance_classes": {str(k): v for k, v in sorted(view.instance_classes.items())},
+        "instance_sources": instance_sources(view, spec),
         "scene_graph": graph, "timings": view.timings, "extra": spec.extra,
         "depth_units": "metres, planar z, +inf = no hit", "normal_frame": "camera: +x right, +y up, +z to viewer",
     }
 
 
-def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerprint: str) -> dict:
-    """Render, encode and shard every scene of ``unit``; returns the committed done-record."""
+def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerprint: str,
+             catalogue: Catalogue | None = None) -> dict:
+    """Render, encode and shard every scene of ``unit``; returns the committed done-record.
+
+    ``catalogue``: the asset bank's variants, for families with ``content: infinigen``."""
     t_start = time.perf_counter()
     output = Output(out_uri)
     scratch = tempfile.mkdtemp(prefix=f"unit-{unit.unit_id}-")
@@ -86,7 +98,7 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
         for task in unit.scenes:
             params_model, generate = get_family(task.family)
             t0 = time.perf_counter()
-            spec = generate(params_model.model_validate(task.params), task.seed, task.scene_id)
+            spec = generate(params_model.model_validate(task.params), task.seed, task.scene_id, catalogue)
             timings["scene_generate"] += time.perf_counter() - t0
             views, camera_rejects = render_valid_cameras(renderer, spec, config.validity)
             rejected += camera_rejects

@@ -1,5 +1,8 @@
 """Scene families: procedural generators that turn ``(params, seed)`` into a :class:`pipeline.scene_spec.SceneSpec`.
 
+``generate(params, seed, scene_id, catalogue=None)``: ``catalogue`` is the asset bank's
+:class:`scenes.content.Catalogue`, which families with ``content: infinigen`` draw their assets from.
+
 ``FAMILIES`` maps a family name to ``(params model, generate)`` or, for families that live in modules
 owned elsewhere, to the module path that defines ``Params`` (or ``<Name>Params``) and ``generate``;
 :func:`get_family` resolves either form. ``generate(params, seed, scene_id)`` is pure: the same inputs
@@ -16,7 +19,7 @@ from pydantic import BaseModel
 from pipeline.scene_spec import SceneSpec
 from scenes import indoor, nature, outdoor
 
-Generate = Callable[[BaseModel, int, str], SceneSpec]
+Generate = Callable[..., SceneSpec]
 Family = tuple[type[BaseModel], Generate]
 
 FAMILIES: dict[str, Family | str] = {
@@ -54,8 +57,8 @@ def _params_model(module) -> type[BaseModel] | None:
     return (named or own or [None])[0]
 
 
-def build(name: str, params: dict | BaseModel | None, seed: int, scene_id: str) -> SceneSpec:
+def build(name: str, params: dict | BaseModel | None, seed: int, scene_id: str, catalogue=None) -> SceneSpec:
     """Validate ``params`` (a dict from a config, a model, or ``None`` for defaults) and generate one scene."""
     model, generate = get_family(name)
     p = params if isinstance(params, model) else model.model_validate(params or {})
-    return generate(p, seed, scene_id)
+    return generate(p, seed, scene_id, catalogue)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import math
 import urllib.parse
 from functools import lru_cache
 from pathlib import Path
@@ -91,6 +92,52 @@ def generators() -> dict[str, GeneratorEntry]:
         unknown = [c for c in out[name].class_names if c not in taxonomy]
         if unknown:
             raise AssetError(f"generator {name!r} produces classes {unknown} that are not in the taxonomy")
+    return out
+
+
+class InfinigenFactory(BaseModel):
+    """An Infinigen asset factory: its class (with the benchmark mappings), the role it plays in our
+    layouts, the families that place it, and how to read its geometry (front, support surfaces)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    factory: str = Field(pattern=r"^[A-Za-z0-9_.]+\.[A-Z][A-Za-z0-9]*$")
+    class_name: str = Field(alias="class")
+    nyu40: str | None = None
+    ade20k: str | None = None
+    cityscapes: str | None = None
+    role: str
+    families: list[str] = Field(min_length=1)
+    front_yaw: float = math.pi / 2
+    supports: Literal["none", "top", "all", "largest"] = "none"
+    slow: bool = False
+
+    @property
+    def import_path(self) -> str:
+        return f"infinigen.assets.objects.{self.factory}"
+
+
+@lru_cache(maxsize=1)
+def infinigen_factories() -> dict[str, InfinigenFactory]:
+    """``assets_manifest/infinigen.yaml``, validated: known classes, mappings equal to the taxonomy's."""
+    raw = yaml.safe_load((MANIFEST_DIR / "infinigen.yaml").read_text())["factories"]
+    taxonomy = load_taxonomy()
+    out = {}
+    for name, entry in raw.items():
+        where = f"factory {name!r} in assets_manifest/infinigen.yaml"
+        try:
+            f = out[name] = InfinigenFactory.model_validate(entry)
+        except ValidationError as exc:
+            raise AssetError(f"{where}: {exc}") from None
+        if f.factory.rsplit(".", 1)[1] != name:
+            raise AssetError(f"{where}: entry name must be the class name of {f.factory!r}")
+        cls = taxonomy.get(f.class_name)
+        if cls is None:
+            raise AssetError(f"{where}: class {f.class_name!r} is not in the taxonomy")
+        for bench in ("nyu40", "ade20k", "cityscapes"):
+            if getattr(f, bench) != getattr(cls, bench):
+                raise AssetError(f"{where}: {bench} {getattr(f, bench)!r} differs from the taxonomy's "
+                                 f"{getattr(cls, bench)!r} for class {f.class_name!r}")
     return out
 
 

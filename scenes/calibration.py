@@ -57,7 +57,7 @@ def _mat(kind: str, rgb: tuple[float, float, float], name: str, **kw) -> Materia
     return Material(kind, rgb, name, **kw)
 
 
-def generate(params: CalibrationParams, seed: int, scene_id: str) -> SceneSpec:
+def generate(params: CalibrationParams, seed: int, scene_id: str, catalogue=None) -> SceneSpec:
     """The calibration scene for ``seed``; a pure function of its inputs."""
     rng = random.Random(f"{FAMILY}:{seed}")
 

@@ -66,17 +66,18 @@ class ViewParams(BaseModel):
 class ObjectSet:
     """Collects scene objects, hands out instance ids 1..65535 and checks class names against the taxonomy."""
 
-    def __init__(self) -> None:
+    def __init__(self, family: str) -> None:
+        self.family = family
         self.objects: list[SceneObject] = []
         self.boxes: dict[int, AABB] = {}
 
-    def add(self, class_name: str, parts, supported_by: int | None = None) -> int:
+    def add(self, class_name: str, parts, supported_by: int | None = None, source: str = "") -> int:
         class_id(class_name)
         iid = len(self.objects) + 1
         if iid > 65535:
             raise ValueError("more than 65535 objects in one scene")
         parts = tuple(parts)
-        self.objects.append(SceneObject(iid, class_name, parts, supported_by=supported_by))
+        self.objects.append(SceneObject(iid, class_name, parts, supported_by=supported_by, source=source or f"primitive:{self.family}"))
         self.boxes[iid] = parts_aabb(parts)
         return iid
 
@@ -88,8 +89,8 @@ class Occupancy:
     keep a horizontal ``gap`` from each other. Used by the outdoor families.
     """
 
-    def __init__(self) -> None:
-        self.objs = ObjectSet()
+    def __init__(self, family: str) -> None:
+        self.objs = ObjectSet(family)
         self.ground: list[AABB] = []
         self.boxes: list[AABB] = []
 
@@ -103,7 +104,7 @@ class Occupancy:
 
     def add(self, piece: Piece, ground: bool = False) -> int:
         """Add an object; a ground object blocks with each of its parts' boxes (hills, markings) separately."""
-        iid = self.objs.add(piece.class_name, piece.parts)
+        iid = self.objs.add(piece.class_name, piece.parts, source=piece.source)
         if ground:
             self.ground.extend(part_aabb(p) for p in piece.parts)
         else:

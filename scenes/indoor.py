@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from functools import partial
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,6 +18,7 @@ from pydantic import Field, field_validator
 from pipeline.scene_spec import Light, SceneSpec, World
 from scenes import clutter, decor, fixtures, furniture
 from scenes.assets import hdris_for
+from scenes.content import Catalogue, Content, kit_for
 from scenes.common import ObjectSet, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
 from scenes.geometry import AABB, box
 from scenes.layout import Layout, Member
@@ -31,8 +33,10 @@ WALL_HUNG = ("ceiling light", "picture", "mirror", "shelf", "television")
 
 
 class IndoorParams(ViewParams):
-    """Parameters of ``indoor_room``; sizes of rooms and furniture come from the asset manifest."""
+    """Parameters of ``indoor_room``; sizes of rooms and primitive furniture come from the asset manifest."""
 
+    content: Content = Field("infinigen", description="infinigen: furniture, fixtures and clutter from the asset "
+                             "bank; primitive: the fast hand-built pieces (tests, calibration)")
     room_types: tuple[str, ...] = Field(("living room", "bedroom", "kitchen", "office", "bathroom"), min_length=1)
     l_shape_prob: float = Field(0.3, ge=0.0, le=1.0, description="chance of an L-shaped room (if large enough)")
     max_windows: int = Field(3, ge=0, le=6)
@@ -57,18 +61,19 @@ class IndoorParams(ViewParams):
         return v
 
 
-def generate(params: IndoorParams, seed: int, scene_id: str) -> SceneSpec:
-    """Build one room scene; a pure function of ``(params, seed)``."""
+def generate(params: IndoorParams, seed: int, scene_id: str, catalogue: Catalogue | None = None) -> SceneSpec:
+    """Build one room scene; a pure function of ``(params, seed)`` and, for Infinigen content, the bank's
+    ``catalogue``."""
     rng = random.Random(f"{FAMILY}:{seed}")
     room_type = rng.choice(params.room_types)
     programme = ROOM_TYPES[room_type]
     room = sample_room(rng, programme.width, programme.depth, params.l_shape_prob)
     lo, hi = (min(n, params.max_windows) for n in programme.windows)
     room, opening_sizes = plan_openings(rng, room, rng.randint(lo, hi))
-    objs = ObjectSet()
+    objs = ObjectSet(FAMILY)
     reserved = _shell(rng, room, opening_sizes, objs)
 
-    layout = Layout(room, rng, reserved)
+    layout = Layout(room, rng, reserved, kit_for(params.content, catalogue, FAMILY))
     programme.build(rng, layout)
     _wall_decor(rng, layout, room_type)
     _clutter(rng, layout, params.clutter, programme.items)
@@ -76,7 +81,8 @@ def generate(params: IndoorParams, seed: int, scene_id: str) -> SceneSpec:
     lights: list[Light] = []
     ids: dict[int, int] = {}
     for i, (piece, on) in enumerate(zip(layout.pieces, layout.support_of)):
-        ids[i] = objs.add(piece.class_name, piece.parts, supported_by=None if on is None else ids[on])
+        ids[i] = objs.add(piece.class_name, piece.parts, supported_by=None if on is None else ids[on],
+                          source=piece.source)
         lights.extend(piece.lights)
 
     if rng.random() < params.night_prob:  # evening: dim night sky outside, the room's lamps carry the scene
@@ -148,7 +154,7 @@ def _maybe(rng: random.Random, p: float) -> bool:
 
 
 def _dining_set(rng: random.Random, layout: Layout) -> None:
-    t = furniture.table(rng)
+    t = layout.kit.make(furniture.table, rng)
     b = t.bbox
     members = [Member(t)]
     w, d = b.hi[0] - b.lo[0], b.hi[1] - b.lo[1]
@@ -156,27 +162,28 @@ def _dining_set(rng: random.Random, layout: Layout) -> None:
     for side in (-1, 1):
         for k in range(per_side):
             if _maybe(rng, 0.85):
-                c = furniture.chair(rng)
+                c = layout.kit.make(furniture.chair, rng)
                 x = -w / 2 + w * (k + 0.5) / per_side
                 y = side * (d / 2 + 0.12 + c.bbox.size[1] / 2)
                 members.append(Member(c, x, y, yaw=0.0 if side < 0 else math.pi))
     if d > 0.8 and _maybe(rng, 0.5):
-        c = furniture.chair(rng)
+        c = layout.kit.make(furniture.chair, rng)
         members.append(Member(c, -(w / 2 + 0.12 + c.bbox.size[1] / 2), 0.0, yaw=-math.pi / 2))
     if layout.free(members, margin=0.4) is None:
         layout.free(members[:1], margin=0.4)
 
 
 def _sofa_set(rng: random.Random, layout: Layout) -> None:
-    s = furniture.sofa(rng)
+    s = layout.kit.make(furniture.sofa, rng)
     sd = s.bbox.size[1]
-    ct = furniture.table(rng, "coffee_table")
+    ct = layout.kit.make(furniture.table, rng, "coffee_table", role="coffee_table")
     gap = rng.uniform(0.35, 0.5)
     cy = sd / 2 + gap + ct.bbox.size[1] / 2
     members = [Member(s)]
     if _maybe(rng, 0.6):
         margin = min(rng.uniform(0.2, 0.6), gap - 0.05)
-        rug = furniture.rug(rng, max_w=ct.bbox.size[0] + 2 * margin, max_d=ct.bbox.size[1] + 2 * margin)
+        max_w, max_d = ct.bbox.size[0] + 2 * margin, ct.bbox.size[1] + 2 * margin
+        rug = layout.kit.make(furniture.rug, rng, max_w=max_w, max_d=max_d, max_size=(max_w, max_d, math.inf))
         members += [Member(rug, 0.0, cy), Member(ct, 0.0, cy, z=rug.bbox.size[2], on=1)]
     else:
         members.append(Member(ct, 0.0, cy))
@@ -185,33 +192,33 @@ def _sofa_set(rng: random.Random, layout: Layout) -> None:
 
 
 def _tv_set(rng: random.Random, layout: Layout) -> None:
-    cab = furniture.cabinet(rng, h_max=0.65)
-    tv = decor.television(rng, stand=True)
+    cab = layout.kit.make(furniture.cabinet, rng, h_max=0.65, max_size=(math.inf, math.inf, 0.65))
+    tv = layout.kit.make(decor.television, rng, stand=True)
     if tv.bbox.size[0] > cab.bbox.size[0] * 1.6:
-        tv = decor.television(rng, stand=True)
+        tv = layout.kit.make(decor.television, rng, stand=True)
     layout.against_wall([Member(cab), Member(tv, 0.0, 0.0, z=cab.bbox.hi[2], on=0)])
 
 
 def _bed_set(rng: random.Random, layout: Layout) -> None:
-    bed = furniture.bed(rng)
+    bed = layout.kit.make(furniture.bed, rng)
     b = bed.bbox
     members = [Member(bed)]
     for side in (-1, 1):
         if _maybe(rng, 0.7):
-            ns = furniture.night_stand(rng)
+            ns = layout.kit.make(furniture.night_stand, rng)
             nb = ns.bbox
             x = side * (b.size[0] / 2 + rng.uniform(0.03, 0.1) + nb.size[0] / 2)
             members.append(Member(ns, x, b.lo[1] - nb.lo[1]))
             if _maybe(rng, 0.7):
-                lamp = furniture.table_lamp(rng)
+                lamp = layout.kit.make(furniture.table_lamp, rng)
                 members.append(Member(lamp, x, b.lo[1] - nb.lo[1], z=nb.hi[2], on=len(members) - 1))
     if layout.against_wall(members) is None:
         layout.against_wall(members[:1])
 
 
 def _desk_set(rng: random.Random, layout: Layout) -> None:
-    desk = furniture.desk(rng)
-    chair = furniture.chair(rng)
+    desk = layout.kit.make(furniture.desk, rng)
+    chair = layout.kit.make(furniture.chair, rng, role="desk_chair")
     members = [Member(desk), Member(chair, 0.0, desk.bbox.hi[1] + 0.08 + chair.bbox.size[1] / 2, yaw=math.pi)]
     if layout.against_wall(members) is None:
         layout.against_wall(members[:1])
@@ -226,9 +233,9 @@ def _counter_run(rng: random.Random, layout: Layout) -> None:
     stove_at = rng.randrange(n + 1) if _maybe(rng, 0.8) else -1
     for k in range(n + 1):
         if k == stove_at:
-            p = fixtures.stove(rng, h)
+            p = layout.kit.make(fixtures.stove, rng, h)
         elif k < n:
-            p = furniture.base_cabinet(rng, h - top["top_t"], d - 0.03)
+            p = layout.kit.make(furniture.base_cabinet, rng, h - top["top_t"], d - 0.03)
         else:
             break
         pw = p.bbox.size[0]
@@ -245,9 +252,9 @@ def _counter_run(rng: random.Random, layout: Layout) -> None:
     for seg in run:
         lo = units[seg[0]][1] - units[seg[0]][0].bbox.size[0] / 2 - x / 2
         hi = units[seg[-1]][1] + units[seg[-1]][0].bbox.size[0] / 2 - x / 2
-        members.append(Member(fixtures.counter_top(rng, hi - lo, d, h), (lo + hi) / 2, 0.0, on=seg[0]))
+        members.append(Member(layout.kit.make(fixtures.counter_top, rng, hi - lo, d, h), (lo + hi) / 2, 0.0, on=seg[0]))
     if _maybe(rng, 0.8):
-        f = fixtures.refrigerator(rng)
+        f = layout.kit.make(fixtures.refrigerator, rng)
         fw = f.bbox.size[0]
         side = rng.choice((-1, 1))
         members.append(Member(f, side * (x / 2 + 0.02 + fw / 2)))
@@ -259,13 +266,13 @@ def _counter_run(rng: random.Random, layout: Layout) -> None:
 
 def _bathroom(rng: random.Random, layout: Layout) -> None:
     if _maybe(rng, 0.7):
-        layout.against_wall([Member(fixtures.bathtub(rng))])
-    layout.against_wall([Member(fixtures.toilet(rng))])
-    sink = fixtures.sink(rng)
+        layout.against_wall([Member(layout.kit.make(fixtures.bathtub, rng))])
+    layout.against_wall([Member(layout.kit.make(fixtures.toilet, rng))])
+    sink = layout.kit.make(fixtures.sink, rng)
     placed = layout.against_wall([Member(sink)])
     if placed and _maybe(rng, 0.8):
         s = layout.pieces[placed[0]]
-        m, centre_h = decor.mirror(rng)
+        m, centre_h = layout.kit.make(decor.mirror, rng)
         z = max(centre_h - m.bbox.size[2] / 2, s.bbox.hi[2] + 0.25)
         mb = m.bbox
         back = s.to_world(0.0, sink.bbox.lo[1] - 0.005 - mb.lo[1])
@@ -273,9 +280,9 @@ def _bathroom(rng: random.Random, layout: Layout) -> None:
         if z + mb.size[2] < layout.room.height - 0.1 and layout.fits([piece]):
             layout.add(piece)
     if _maybe(rng, 0.5):
-        layout.against_wall([Member(furniture.cabinet(rng, h_max=0.9))])
+        layout.against_wall([Member(layout.kit.make(furniture.cabinet, rng, h_max=0.9, max_size=(math.inf, math.inf, 0.9)))])
     if _maybe(rng, 0.6):
-        layout.free([Member(furniture.bath_mat(rng))], margin=0.2)
+        layout.free([Member(layout.kit.make(furniture.bath_mat, rng))], margin=0.2)
 
 
 def _living(rng: random.Random, layout: Layout) -> None:
@@ -283,12 +290,12 @@ def _living(rng: random.Random, layout: Layout) -> None:
     if _maybe(rng, 0.7):
         _tv_set(rng, layout)
     for _ in range(rng.randint(0, 2)):
-        layout.against_wall([Member(furniture.chair(rng))])
+        layout.against_wall([Member(layout.kit.make(furniture.chair, rng))])
     for _ in range(rng.randint(0, 2)):
-        layout.against_wall([Member(furniture.bookshelf(rng))])
+        layout.against_wall([Member(layout.kit.make(furniture.bookshelf, rng))])
     for maker, k in ((furniture.floor_lamp, 2), (furniture.plant, 2), (furniture.cabinet, 1)):
         for _ in range(rng.randint(0, k)):
-            layout.against_wall([Member(maker(rng))])
+            layout.against_wall([Member(layout.kit.make(maker, rng))])
     if _maybe(rng, 0.4):
         _dining_set(rng, layout)
 
@@ -296,16 +303,16 @@ def _living(rng: random.Random, layout: Layout) -> None:
 def _bedroom(rng: random.Random, layout: Layout) -> None:
     _bed_set(rng, layout)
     if _maybe(rng, 0.7):
-        layout.against_wall([Member(furniture.dresser(rng))])
+        layout.against_wall([Member(layout.kit.make(furniture.dresser, rng))])
     if _maybe(rng, 0.5):
-        layout.against_wall([Member(furniture.wardrobe(rng))])
+        layout.against_wall([Member(layout.kit.make(furniture.wardrobe, rng))])
     if _maybe(rng, 0.3):
         _desk_set(rng, layout)
     if _maybe(rng, 0.4):
-        layout.free([Member(furniture.rug(rng))], margin=0.3)
+        layout.free([Member(layout.kit.make(furniture.rug, rng))], margin=0.3)
     for maker in (furniture.plant, furniture.floor_lamp):
         if _maybe(rng, 0.4):
-            layout.against_wall([Member(maker(rng))])
+            layout.against_wall([Member(layout.kit.make(maker, rng))])
 
 
 def _kitchen(rng: random.Random, layout: Layout) -> None:
@@ -315,19 +322,19 @@ def _kitchen(rng: random.Random, layout: Layout) -> None:
     if _maybe(rng, 0.7):
         _dining_set(rng, layout)
     if _maybe(rng, 0.3):
-        layout.against_wall([Member(furniture.plant(rng))])
+        layout.against_wall([Member(layout.kit.make(furniture.plant, rng))])
 
 
 def _office(rng: random.Random, layout: Layout) -> None:
     for _ in range(rng.randint(1, 3)):
         _desk_set(rng, layout)
     for _ in range(rng.randint(1, 3)):
-        layout.against_wall([Member(furniture.bookshelf(rng))])
+        layout.against_wall([Member(layout.kit.make(furniture.bookshelf, rng))])
     for _ in range(rng.randint(0, 2)):
-        layout.against_wall([Member(furniture.cabinet(rng))])
+        layout.against_wall([Member(layout.kit.make(furniture.cabinet, rng))])
     for maker in (furniture.plant, furniture.floor_lamp):
         if _maybe(rng, 0.5):
-            layout.against_wall([Member(maker(rng))])
+            layout.against_wall([Member(layout.kit.make(maker, rng))])
     if _maybe(rng, 0.3):
         _dining_set(rng, layout)
 
@@ -350,10 +357,10 @@ def _wall_decor(rng: random.Random, layout: Layout, room_type: str) -> None:
     if room_type in ("bedroom", "living room") and _maybe(rng, 0.3):
         makers.append(decor.mirror)
     for make in makers:
-        piece, centre_h = make(rng)
+        piece, centre_h = layout.kit.make(make, rng)
         layout.against_wall([Member(piece)], z=centre_h - piece.bbox.size[2] / 2, tries=15)
     if _maybe(rng, 0.3):
-        piece, mount_h = furniture.wall_shelf(rng)
+        piece, mount_h = layout.kit.make(furniture.wall_shelf, rng)
         layout.against_wall([Member(piece)], z=mount_h, tries=15)
 
 
@@ -366,9 +373,9 @@ def _clutter(rng: random.Random, layout: Layout, density: float, items: tuple[st
             if occupied and sup.z >= piece.bbox.hi[2] - piece.origin[2] - 1e-6:
                 continue  # something already stands on the top surface
             if sup.soft:
-                makers, count = [clutter.pillow], rng.randint(0, 3)
+                makers, count = [partial(layout.kit.make, clutter.pillow)], rng.randint(0, 3)
             else:
-                makers = [clutter.ITEMS[i] for i in items]
+                makers = [partial(layout.kit.make, clutter.ITEMS[i]) for i in items]
                 area = (sup.x1 - sup.x0) * (sup.y1 - sup.y0)
                 count = int(round(rng.uniform(0.0, 1.0) * density * (1 + 8 * area)))
             others = [b for b in layout.blocked if b != piece.bbox]
@@ -385,7 +392,7 @@ def _ceiling_lights(rng: random.Random, layout: Layout) -> None:
     n = max(1, round(room.area / rng.uniform(8.0, 14.0)))
     spots: list[tuple[float, float]] = []
     x0, y0, x1, y1 = room.bounds
-    fixture = furniture.ceiling_light(rng)
+    fixture = layout.kit.make(furniture.ceiling_light, rng)
     for _ in range(n * 30):
         if len(spots) == n:
             break

@@ -11,6 +11,7 @@ import math
 import random
 from dataclasses import dataclass
 
+from scenes.content import Kit
 from scenes.geometry import AABB
 from scenes.piece import Piece
 from scenes.rooms import Room
@@ -45,9 +46,10 @@ def _wrap(a: float) -> float:
 class Layout:
     """Pieces placed so far in one room, with the boxes they occupy."""
 
-    def __init__(self, room: Room, rng: random.Random, reserved: list[AABB] = ()):
+    def __init__(self, room: Room, rng: random.Random, reserved: list[AABB] = (), kit: Kit | None = None):
         self.room = room
         self.rng = rng
+        self.kit = kit or Kit(None, "")  # where pieces come from (primitives or bank assets)
         self.blocked: list[AABB] = list(reserved)
         self.pieces: list[Piece] = []
         self.support_of: list[int | None] = []

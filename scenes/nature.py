@@ -70,10 +70,10 @@ def rock(rng: random.Random) -> Piece:
     return Piece("rock", (Part("mesh", c, dims, material(rng, "stone"), vertices=local, faces=tuple(faces)),))
 
 
-def generate(params: NatureParams, seed: int, scene_id: str) -> SceneSpec:
+def generate(params: NatureParams, seed: int, scene_id: str, catalogue=None) -> SceneSpec:
     """Build one nature scene; a pure function of ``(params, seed)``."""
     rng = random.Random(f"{FAMILY}:{seed}")
-    occ = Occupancy()
+    occ = Occupancy(FAMILY)
     half = params.area_m / 2
     ground = [box((0, 0, -0.25), (2 * EXTENT, 2 * EXTENT, 0.5), material(rng, rng.choice(["grass", "grass", "soil"])))]
     hill_mat = material(rng, "grass")

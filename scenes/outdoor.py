@@ -80,12 +80,12 @@ class Street:
         return 0.0 if y < 0 else math.pi
 
 
-def generate(params: OutdoorParams, seed: int, scene_id: str) -> SceneSpec:
+def generate(params: OutdoorParams, seed: int, scene_id: str, catalogue=None) -> SceneSpec:
     """Build one street scene; a pure function of ``(params, seed)``."""
     rng = random.Random(f"{FAMILY}:{seed}")
     tram = rng.random() < params.tram_prob
     st = Street(rng, tram)
-    occ = Occupancy()
+    occ = Occupancy(FAMILY)
     night = rng.random() < params.night_prob
     crossing_x = rng.uniform(-st.length / 4, st.length / 4)
     _ground(rng, occ, st, tram, crossing_x)

@@ -34,6 +34,7 @@ class Piece:
     lights: tuple[Light, ...] = ()
     yaw: float = 0.0
     origin: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    source: str = ""  # provenance of the scene object it becomes (see SceneObject.source)
 
     def placed(self, x: float, y: float, z: float = 0.0, yaw: float = 0.0) -> Piece:
         """The same piece moved to ``(x, y, z)`` and turned by ``yaw`` (supports keep their local frame)."""

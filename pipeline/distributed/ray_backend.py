@@ -31,22 +31,49 @@ class RenderActor:
     """One render worker process: Blender built once, then unit after unit."""
 
     def __init__(self, config_dump: dict, out_uri: str, fingerprint: str, threads: int):
+        from pipeline.bank.build import bank_uri, job_catalogue
+        from pipeline.bank.store import AssetBank
         from pipeline.render.worker import RenderWorker
 
         self.config = JobConfig.model_validate(config_dump)
         settings = self.config.render
         if settings.threads == 0:
             settings = settings.model_copy(update={"threads": threads})
-        self.worker = RenderWorker(settings)
+        bank = bank_uri(self.config, out_uri)
+        self.catalogue = job_catalogue(self.config, bank)
+        self.worker = RenderWorker(settings, AssetBank(bank).resolver() if self.catalogue else None)
         self.out_uri, self.fingerprint = out_uri, fingerprint
 
     def run(self, unit: WorkUnit) -> dict:
         from pipeline.unit_runner import run_unit
 
-        return run_unit(unit, self.config, self.worker, self.out_uri, self.fingerprint)
+        return run_unit(unit, self.config, self.worker, self.out_uri, self.fingerprint, self.catalogue)
 
     def pid(self) -> int:
         return os.getpid()
+
+
+@ray.remote
+class BankActor:
+    """One asset-bank builder process: Blender and Infinigen brought up once, then item after item."""
+
+    def build(self, items: list, uri: str) -> list[dict]:
+        from pipeline.bank.build import build_items
+
+        return build_items(items, uri)
+
+
+def build_bank_items(config: JobConfig, items: list, uri: str) -> list[dict]:
+    """Bake ``items`` into the bank at ``uri`` on up to ``ray.num_workers`` actors (round-robin split)."""
+    rs = config.ray
+    n = max(1, min(rs.num_workers, len(items)))
+    actors = [BankActor.options(num_cpus=rs.cpus_per_worker, max_restarts=1).remote() for _ in range(n)]
+    refs = [actors[k].build.remote(items[k::n], uri) for k in range(n)]
+    try:
+        return [rec for part in ray.get(refs) for rec in part]
+    finally:
+        for actor in actors:
+            ray.kill(actor)
 
 
 def connect(address: str | None) -> None:

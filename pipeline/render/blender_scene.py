@@ -6,6 +6,9 @@
   Every part object carries its object's instance id (custom property ``instance_id``, read by the label
   render, and ``pass_index`` where Blender's 0..32767 range allows) and semantic class (``class_name``,
   and BlenderProc's ``category_id`` = taxonomy id).
+- Asset parts (``Part.shape == "asset"``) are baked bank assets (:mod:`pipeline.render.asset_build`):
+  each ``.blend`` is appended once per scene and placed as linked copies (shared mesh and materials),
+  with the same instance-id and class properties; their materials already write the label AOVs.
 - Lights are hidden from camera rays, so every pixel of an image belongs to a labelled object or to the
   world. ``Light.size`` is the soft-shadow radius (point, spot), the side length (area) or the angular
   diameter in radians (sun). Lights shine along their local -Z axis, rotated by ``Light.rotation``.
@@ -19,6 +22,7 @@ scene) and purges orphans, so a long-lived worker holds nothing from earlier sce
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import bpy
@@ -54,6 +58,7 @@ def clear_scene() -> None:
                                        bpy.data.cameras, bpy.data.worlds, bpy.data.node_groups, bpy.data.textures)
               for block in collection if block not in keep]
     doomed += [img for img in bpy.data.images if img.type != "RENDER_RESULT"]
+    doomed += list(bpy.data.libraries)
     bpy.data.batch_remove(doomed)
     bpy.data.orphans_purge(do_local_ids=True, do_linked_ids=True, do_recursive=True)
     if camera is None:
@@ -63,14 +68,34 @@ def clear_scene() -> None:
     scene.world = bpy.data.worlds.new("World")
 
 
-def _add_part_object(name: str, part, instance_id: int, class_name: str, materials: MaterialLibrary) -> bpy.types.Object:
-    verts, faces = part_mesh(part)
-    mesh = bpy.data.meshes.new(name)
-    mesh.from_pydata(verts.tolist(), [], faces)
-    mesh.polygons.foreach_set("use_smooth", [part.smooth] * len(mesh.polygons))
-    mesh.update()
-    mesh.materials.append(materials.get(part.material))
-    obj = bpy.data.objects.new(name, mesh)
+class AssetLoader:
+    """Bank assets of one scene: each ``.blend`` appended once, then placed as linked copies."""
+
+    def __init__(self, asset_file: Callable[[str], Path] | None):
+        self._asset_file = asset_file
+        self._templates: dict[str, bpy.types.Object] = {}
+
+    def instance(self, key: str, name: str) -> bpy.types.Object:
+        template = self._templates.get(key)
+        if template is None:
+            if self._asset_file is None:
+                raise ValueError(f"scene has bank asset {key[:12]}... but the renderer was given no asset bank")
+            with bpy.data.libraries.load(str(self._asset_file(key)), link=False) as (src, dst):
+                dst.objects = list(src.objects)
+            if len(dst.objects) != 1:
+                raise ValueError(f"bank asset {key[:12]}...: expected one object, found {len(dst.objects)}")
+            template = self._templates[key] = dst.objects[0]
+        obj = template.copy()
+        obj.name = name
+        return obj
+
+
+def _add_part_object(name: str, part, instance_id: int, class_name: str, materials: MaterialLibrary,
+                     assets: AssetLoader) -> bpy.types.Object:
+    if part.shape == "asset":
+        obj = assets.instance(part.asset, name)
+    else:
+        obj = bpy.data.objects.new(name, _part_mesh(name, part, materials))
     obj.location = part.location
     obj.rotation_mode = "XYZ"
     obj.rotation_euler = part.rotation
@@ -81,6 +106,16 @@ def _add_part_object(name: str, part, instance_id: int, class_name: str, materia
         obj.pass_index = instance_id
     bpy.context.scene.collection.objects.link(obj)
     return obj
+
+
+def _part_mesh(name: str, part, materials: MaterialLibrary) -> bpy.types.Mesh:
+    verts, faces = part_mesh(part)
+    mesh = bpy.data.meshes.new(name)
+    mesh.from_pydata(verts.tolist(), [], faces)
+    mesh.polygons.foreach_set("use_smooth", [part.smooth] * len(mesh.polygons))
+    mesh.update()
+    mesh.materials.append(materials.get(part.material))
+    return mesh
 
 
 def _add_light(index: int, light: Light) -> None:
@@ -129,16 +164,19 @@ def _set_world(world: World) -> None:
         raise ValueError(f"unknown world kind {world.kind!r}")
 
 
-def build_scene(spec: SceneSpec) -> None:
-    """Clear the Blender scene and realise ``spec``'s objects, lights and world in it (cameras: :func:`set_camera`)."""
+def build_scene(spec: SceneSpec, asset_file: Callable[[str], Path] | None = None) -> None:
+    """Clear the Blender scene and realise ``spec``'s objects, lights and world in it (cameras: :func:`set_camera`).
+
+    ``asset_file`` maps a bank key to a local ``.blend`` (needed when the spec has asset parts)."""
     clear_scene()
     ids = [o.instance_id for o in spec.objects]
     if len(set(ids)) != len(ids) or any(not 1 <= i <= 65535 for i in ids):
         raise ValueError(f"scene {spec.scene_id}: instance ids must be unique and in 1..65535")
     materials = MaterialLibrary()
+    assets = AssetLoader(asset_file)
     for obj in spec.objects:
         for k, part in enumerate(obj.parts):
-            _add_part_object(f"i{obj.instance_id}_p{k}", part, obj.instance_id, obj.class_name, materials)
+            _add_part_object(f"i{obj.instance_id}_p{k}", part, obj.instance_id, obj.class_name, materials, assets)
     for index, light in enumerate(spec.lights):
         _add_light(index, light)
     _set_world(spec.world)

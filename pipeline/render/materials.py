@@ -110,6 +110,19 @@ def _build_template(kind: str) -> bpy.types.Material:
     if kind in _SHADOW_TRANSPARENT:
         _pass_shadow_rays(nodes, links, bsdf)
 
+    add_label_aovs(mat)
+    return mat
+
+
+def add_label_aovs(mat: bpy.types.Material) -> None:
+    """Make ``mat`` write the two label AOVs (geometric normal, object instance id); idempotent.
+
+    Used for our own templates and for every material an Infinigen asset or material brings along.
+    """
+    mat.use_nodes = True
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    if any(n.bl_idname == "ShaderNodeOutputAOV" and n.aov_name == AOV_INSTANCE for n in nodes):
+        return
     geometry = nodes.new("ShaderNodeNewGeometry")
     aov_normal = nodes.new("ShaderNodeOutputAOV")
     aov_normal.aov_name = AOV_NORMAL
@@ -120,7 +133,6 @@ def _build_template(kind: str) -> bpy.types.Material:
     aov_instance = nodes.new("ShaderNodeOutputAOV")
     aov_instance.aov_name = AOV_INSTANCE
     links.new(instance.outputs["Fac"], aov_instance.inputs["Value"])
-    return mat
 
 
 def _pass_shadow_rays(nodes, links, bsdf) -> None:

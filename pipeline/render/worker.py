@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.render.blender_boot import init_blender
@@ -46,8 +47,9 @@ class RenderWorker:
     ``readback`` (reading the files back) and ``label_decode`` (numpy label conversion).
     """
 
-    def __init__(self, settings: RenderSettings | None = None):
+    def __init__(self, settings: RenderSettings | None = None, asset_file: Callable[[str], Path] | None = None):
         self.settings = settings or RenderSettings()
+        self.asset_file = asset_file  # bank key -> local .blend, for scenes with bank assets
         init_blender()
         from pipeline.render.blender_render import prepare_renderer
         from pipeline.render.devices import configure_device
@@ -67,7 +69,7 @@ class RenderWorker:
             raise ValueError(f"scene {spec.scene_id} has no cameras")
         try:
             t0 = time.perf_counter()
-            build_scene(spec)
+            build_scene(spec, self.asset_file)
             build = time.perf_counter() - t0
             views = [render_view(spec, i, cam, self.settings, self._workdir) for i, cam in enumerate(spec.cameras)]
         finally:

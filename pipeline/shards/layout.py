@@ -2,6 +2,7 @@
 
 MANIFEST = "manifest.json"
 JOB = "job.json"
+BANK = "bank"  # the default asset-bank folder inside a dataset (pipeline.bank), kept by --overwrite
 PAIRS_INDEX = "index/pairs.parquet"
 VIEWS_INDEX = "index/views.parquet"
 UNITS_DIR = "_units"

@@ -1,0 +1,94 @@
+"""Build the asset bank a job needs: plan its entries, bake the missing ones, write the manifest.
+
+``build_bank`` runs before rendering (``pipeline render``) or on its own (``pipeline bank build``).
+Baking runs on Ray actors (one Blender per actor, items spread over them, slow factories first) or,
+with ``use_ray=False``, in this process. Entries already in the bank are reused, never rebuilt.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from pipeline.bank.plan import BankItem, bank_items, catalogue, library_version
+from pipeline.bank.store import AssetBank, BankEntry, file_sha256
+from pipeline.config import JobConfig
+from pipeline.shards import layout
+from scenes.assets import infinigen_factories
+from scenes.content import Catalogue
+
+log = logging.getLogger(__name__)
+
+
+def bank_uri(config: JobConfig, out_uri: str) -> str:
+    """The job's bank: ``bank.uri``, else ``<out>/bank``."""
+    return config.bank.uri or f"{str(out_uri).rstrip('/')}/{layout.BANK}"
+
+
+def build_items(items: list[BankItem], uri: str) -> list[dict]:
+    """Bake ``items`` in this process (Blender comes up on first use) and publish each; returns records."""
+    from pipeline.render.asset_build import build_asset
+
+    bank = AssetBank(uri)
+    lib = library_version()
+    factories = infinigen_factories()
+    done = []
+    scratch = Path(tempfile.mkdtemp(prefix="bank-build-"))
+    try:
+        for item in items:
+            if bank.has(item.key):
+                continue
+            blend = scratch / f"{item.key}.blend"
+            facts = build_asset(item.import_path, item.seed, factories[item.factory].front_yaw, blend)
+            entry = BankEntry(key=item.key, factory=item.factory, seed=item.seed, library_version=lib,
+                              size=tuple(facts["size"]), sha256=file_sha256(blend), vertices=facts["vertices"],
+                              faces=facts["faces"], build_s=facts["build_s"], supports=tuple(facts["supports"]))
+            bank.publish(entry, blend, scratch)
+            done.append({"factory": item.factory, "seed": item.seed, "build_s": facts["build_s"]})
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return done
+
+
+def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str | None = None) -> dict:
+    """Make sure every entry ``config`` needs is in the bank at ``uri``; returns build statistics."""
+    items = bank_items(config)
+    bank = AssetBank(uri)
+    have = bank.entries()
+    todo = [i for i in items if i.key not in have]
+    t0 = time.perf_counter()
+    built: list[dict] = []
+    if todo:
+        slow = {n for n, f in infinigen_factories().items() if f.slow}
+        todo.sort(key=lambda i: i.factory not in slow)  # slow ones first, so they overlap the rest
+        log.info("asset bank %s: %d of %d entries to build", uri, len(todo), len(items))
+        if use_ray:
+            from pipeline.distributed import ray_backend
+
+            ray_backend.connect(address if address is not None else config.ray.address)
+            built = ray_backend.build_bank_items(config, todo, uri)
+        else:
+            built = build_items(todo, uri)
+    scratch = tempfile.mkdtemp(prefix="bank-manifest-")
+    try:
+        bank.write_manifest(scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    per_factory: dict[str, list[float]] = defaultdict(list)
+    for rec in built:
+        per_factory[rec["factory"]].append(rec["build_s"])
+    return {"uri": uri, "planned": len(items), "reused": len(items) - len(todo), "built": len(built),
+            "wall_s": round(time.perf_counter() - t0, 2),
+            "build_s_per_factory": {k: round(sum(v) / len(v), 3) for k, v in sorted(per_factory.items())}}
+
+
+def job_catalogue(config: JobConfig, uri: str) -> Catalogue | None:
+    """The catalogue scenes of this job draw from (``None`` when no family uses Infinigen content)."""
+    items = bank_items(config)
+    if not items:
+        return None
+    return catalogue(items, AssetBank(uri).entries())

@@ -1,0 +1,67 @@
+"""Which bank entries a job needs, and the scene generators' view of them (pure: no Blender, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import version
+
+from pipeline.bank.store import BankEntry, entry_key
+from pipeline.config import JobConfig
+from scenes.assets import infinigen_factories
+from scenes.content import Catalogue, Variant
+
+
+def library_version() -> str:
+    """Installed Infinigen version; part of every bank key."""
+    return version("infinigen")
+
+
+@dataclass(frozen=True)
+class BankItem:
+    """One entry to have in the bank: factory (manifest name), seed and the key they hash to."""
+
+    factory: str
+    seed: int
+    key: str
+
+    @property
+    def import_path(self) -> str:
+        return infinigen_factories()[self.factory].import_path
+
+
+def bank_items(config: JobConfig) -> list[BankItem]:
+    """Entries for every factory a family with ``content: infinigen`` places: seeds 0..n-1, n from
+    ``bank.per_factory`` or ``bank.variants``. Factory order is the manifest's."""
+    families = {s.family for s in config.scenes if getattr(s.parsed_params(), "content", None) == "infinigen"}
+    lib = library_version()
+    items = []
+    for name, f in infinigen_factories().items():
+        if families & set(f.families):
+            n = config.bank.per_factory.get(name, config.bank.variants)
+            items += [BankItem(name, seed, entry_key(f.import_path, seed, lib)) for seed in range(n)]
+    return items
+
+
+def catalogue(items: list[BankItem], entries: dict[str, BankEntry]) -> Catalogue:
+    """The variants scenes draw from: the job's items, in plan order, with their measured facts."""
+    factories = infinigen_factories()
+    missing = [f"{i.factory} seed {i.seed}" for i in items if i.key not in entries]
+    if missing:
+        raise KeyError(f"asset bank lacks {len(missing)} planned entries ({', '.join(missing[:4])} ...); "
+                       "build it first: pipeline bank build CONFIG")
+    variants = []
+    for item in items:
+        e, f = entries[item.key], factories[item.factory]
+        supports = _supports(e.supports, f.supports)
+        variants.append(Variant(item.key, item.factory, f.class_name, f.role, e.size, supports))
+    return Catalogue(tuple(variants))
+
+
+def _supports(measured: tuple[dict, ...], rule: str) -> tuple[dict, ...]:
+    if rule == "none" or not measured:
+        return ()
+    if rule == "top":
+        return (max(measured, key=lambda s: s["z"]),)
+    if rule == "largest":
+        return (max(measured, key=lambda s: s["area"]),)
+    return tuple(measured)

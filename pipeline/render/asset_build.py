@@ -1,0 +1,182 @@
+"""Make one asset-bank entry: run an Infinigen factory, bake it to one labelled mesh, save it as ``.blend``.
+
+What a bank entry holds, and why:
+- One mesh object. The factory's object tree (parent plus child meshes, geometry-node modifiers,
+  instances) is realised and joined, so the asset is one instance id and one object to place.
+- Its own frame: front towards +Y (our pieces' convention; Infinigen's assets face +X, turned by the
+  manifest's ``front_yaw``), bounding box centred on the origin, metric size as the factory made it.
+- Materials that write the label AOVs (:func:`pipeline.render.materials.add_label_aovs`), with shader
+  displacement set to bump, so depth and normal labels describe the saved triangles exactly.
+- Facts the scene generators need without Blender: size, vertex count and the horizontal surfaces
+  things can stand on (``supports``), measured from the mesh.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+
+import bpy
+import numpy as np
+
+from pipeline.render.blender_scene import clear_scene
+from pipeline.render.infinigen_boot import init_infinigen
+from pipeline.render.materials import add_label_aovs
+
+SUPPORT_NORMAL_Z = 0.95  # faces this close to facing up count as a standing surface
+SUPPORT_BIN_M = 0.01  # faces within this height of each other form one surface
+SUPPORT_MIN_AREA = 0.02  # m2
+SUPPORT_MIN_FILL = 0.5  # share of the surface's rectangle actually covered by up-facing faces
+SUPPORT_INSET_M = 0.02
+OPEN_CLEARANCE_M = 0.6  # clearance of a surface with nothing of the asset above it
+
+
+def _spawn(factory: str, seed: int) -> bpy.types.Object:
+    import gin
+    from infinigen.core.util.math import FixedSeed
+
+    module, name = factory.rsplit(".", 1)
+    with gin.unlock_config():
+        cls = getattr(importlib.import_module(module), name)
+    with FixedSeed(seed):
+        fac = cls(seed)
+        root = fac.spawn_asset(seed)
+        fac.finalize_assets(root)
+    return root
+
+
+def _default_material() -> bpy.types.Material:
+    mat = bpy.data.materials.new("asset_default")
+    mat.use_nodes = True
+    return mat
+
+
+def _bake_to_one_mesh(root: bpy.types.Object) -> bpy.types.Object:
+    """Realise modifiers and instances of ``root``'s tree and join its meshes into one object (world frame)."""
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    tree = [root, *root.children_recursive]
+    pieces = []
+    for obj in tree:
+        if obj.type not in {"MESH", "CURVE", "SURFACE", "META", "FONT"} or obj.hide_render:
+            continue
+        mesh = bpy.data.meshes.new_from_object(obj.evaluated_get(depsgraph), preserve_all_data_layers=False,
+                                               depsgraph=depsgraph)
+        if not len(mesh.polygons):
+            continue
+        for slot_index, slot in enumerate(obj.material_slots):  # object-linked slots live on the object
+            if slot.link == "OBJECT" and slot_index < len(mesh.materials):
+                mesh.materials[slot_index] = slot.material
+        mesh.transform(obj.matrix_world)
+        part = bpy.data.objects.new(obj.name, mesh)
+        bpy.context.scene.collection.objects.link(part)
+        pieces.append(part)
+    if not pieces:
+        raise ValueError(f"{root.name}: the factory made no renderable mesh")
+    doomed = [o for o in tree if o not in pieces]
+    bpy.data.batch_remove(doomed)
+    target = pieces[0]
+    if len(pieces) > 1:
+        with bpy.context.temp_override(active_object=target, selected_editable_objects=pieces,
+                                       selected_objects=pieces):
+            bpy.ops.object.join()
+    return target
+
+
+def _labelled_materials(obj: bpy.types.Object) -> None:
+    mesh = obj.data
+    default = None
+    if not mesh.materials:
+        mesh.materials.append(default := _default_material())
+    for i, mat in enumerate(mesh.materials):
+        if mat is None:
+            default = default or _default_material()
+            mesh.materials[i] = default
+    for mat in mesh.materials:
+        add_label_aovs(mat)
+        mat.displacement_method = "BUMP"
+
+
+def _normalise(obj: bpy.types.Object, front_yaw: float) -> np.ndarray:
+    """Turn the front to +Y and centre the bounding box on the origin; returns the vertices (N x 3)."""
+    mesh = obj.data
+    co = np.empty(len(mesh.vertices) * 3, dtype=np.float64)
+    mesh.vertices.foreach_get("co", co)
+    co = co.reshape(-1, 3)
+    c, s = np.cos(front_yaw), np.sin(front_yaw)
+    co = co @ np.array([[c, s, 0.0], [-s, c, 0.0], [0.0, 0.0, 1.0]])
+    co -= (co.min(axis=0) + co.max(axis=0)) / 2.0
+    mesh.vertices.foreach_set("co", co.astype(np.float32).ravel())
+    mesh.update()
+    obj.matrix_world.identity()
+    return co
+
+
+def _polygon_arrays(mesh) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per polygon: unit normal, centre, area, and the polygon index of every loop (corner)."""
+    n = len(mesh.polygons)
+    normals, centres, areas = np.empty(n * 3), np.empty(n * 3), np.empty(n)
+    mesh.polygons.foreach_get("normal", normals)
+    mesh.polygons.foreach_get("center", centres)
+    mesh.polygons.foreach_get("area", areas)
+    totals = np.empty(n, dtype=np.int64)
+    mesh.polygons.foreach_get("loop_total", totals)
+    loop_vertex = np.empty(len(mesh.loops), dtype=np.int64)
+    mesh.loops.foreach_get("vertex_index", loop_vertex)
+    corners = np.stack([np.repeat(np.arange(n), totals), loop_vertex], axis=1)
+    return normals.reshape(-1, 3), centres.reshape(-1, 3), areas, corners
+
+
+def find_supports(normals: np.ndarray, centres: np.ndarray, areas: np.ndarray, corners: np.ndarray,
+                  verts: np.ndarray) -> list[dict]:
+    """Horizontal surfaces of the asset things may stand on, in its frame (bbox centred on the origin).
+
+    Up-facing faces are grouped by height; a group is a surface when it covers at least
+    ``SUPPORT_MIN_AREA`` and half of the rectangle spanned by its vertices. Clearance is the free height
+    above the rectangle up to the next down-facing face of the asset (the shelf board above), or
+    ``OPEN_CLEARANCE_M`` when nothing is above. Sorted from the lowest surface to the highest.
+    """
+    up = np.flatnonzero(normals[:, 2] > SUPPORT_NORMAL_Z)
+    down = normals[:, 2] < -SUPPORT_NORMAL_Z
+    out: list[dict] = []
+    if not len(up):
+        return out
+    bins = np.round(centres[up, 2] / SUPPORT_BIN_M).astype(np.int64)
+    poly_bin = np.full(len(normals), np.iinfo(np.int64).min)
+    poly_bin[up] = bins
+    corner_bin = poly_bin[corners[:, 0]]
+    for b in np.unique(bins):
+        polys = up[bins == b]
+        area = float(areas[polys].sum())
+        pts = verts[corners[corner_bin == b, 1]]
+        x0, y0 = pts[:, :2].min(axis=0) + SUPPORT_INSET_M
+        x1, y1 = pts[:, :2].max(axis=0) - SUPPORT_INSET_M
+        if area < SUPPORT_MIN_AREA or x1 <= x0 or y1 <= y0 or area < SUPPORT_MIN_FILL * (x1 - x0) * (y1 - y0):
+            continue
+        z = float(centres[polys, 2].mean())
+        c = centres[down]
+        above = c[(c[:, 2] > z + 0.01) & (c[:, 0] > x0) & (c[:, 0] < x1) & (c[:, 1] > y0) & (c[:, 1] < y1), 2]
+        clearance = float(above.min() - z) if len(above) else OPEN_CLEARANCE_M
+        out.append({"x0": round(float(x0), 4), "y0": round(float(y0), 4), "x1": round(float(x1), 4),
+                    "y1": round(float(y1), 4), "z": round(z, 4), "clearance": round(clearance, 4), "area": round(area, 4)})
+    return sorted(out, key=lambda s: s["z"])
+
+
+def build_asset(factory: str, seed: int, front_yaw: float, out_path: Path) -> dict:
+    """Run ``factory`` (``module.Class``) with ``seed``, save the baked asset to ``out_path``; returns its facts."""
+    init_infinigen()
+    clear_scene()
+    t0 = time.perf_counter()
+    obj = _bake_to_one_mesh(_spawn(factory, seed))
+    obj.name = f"asset_{factory.rsplit('.', 1)[1]}_{seed}"
+    _labelled_materials(obj)
+    verts = _normalise(obj, front_yaw)
+    supports = find_supports(*_polygon_arrays(obj.data), verts)
+    size = (verts.max(axis=0) - verts.min(axis=0)).tolist()
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    bpy.data.libraries.write(str(out_path), {obj}, fake_user=True, compress=True)
+    build_s = time.perf_counter() - t0
+    facts = {"object": obj.name, "size": [round(v, 5) for v in size], "vertices": len(verts),
+             "faces": len(obj.data.polygons), "supports": supports, "build_s": round(build_s, 3)}
+    clear_scene()
+    return facts

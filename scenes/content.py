@@ -1,0 +1,120 @@
+"""Where a family's pieces come from: baked Infinigen assets from the asset bank, or our primitives.
+
+Families keep their own layout logic and build every piece with a primitive generator first (the
+fast ``content: primitive`` mode uses that piece as it is). With ``content: infinigen``, :meth:`Kit.swap`
+replaces it by a bank variant of a factory that plays the same role: the variant keeps its real metric
+size and brings its measured support surfaces; the layout code reads sizes from the returned piece, so
+placement and the no-overlap checks work on the asset's true bounding box.
+
+A :class:`Catalogue` is plain data (bank keys, sizes, supports), so generation stays a pure function of
+``(params, seed)`` given the bank, and needs no Blender.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from typing import Callable, Literal
+
+from pipeline.scene_spec import Material, Part
+from scenes.geometry import AABB
+from scenes.piece import Piece, Support
+
+Content = Literal["infinigen", "primitive"]
+ASSET_MATERIAL = Material("asset", (0.5, 0.5, 0.5), "gray")  # placeholder: assets bring their own materials
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One baked asset in the bank: ``size`` (w, d, h) in metres with front +Y; supports in its frame
+    (bounding box centred on the origin), as dicts with x0, y0, x1, y1, z, clearance."""
+
+    key: str
+    factory: str
+    class_name: str
+    role: str
+    size: tuple[float, float, float]
+    supports: tuple[dict, ...] = ()
+
+    @property
+    def source(self) -> str:
+        return f"infinigen:{self.factory}"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Bank variants by role, in bank order (factory name, then seed)."""
+
+    variants: tuple[Variant, ...]
+
+    def for_role(self, role: str) -> tuple[Variant, ...]:
+        return tuple(v for v in self.variants if v.role == role)
+
+    def __len__(self) -> int:
+        return len(self.variants)
+
+
+class Kit:
+    """Swaps primitive pieces for bank assets of the same role (``catalogue=None``: primitives only)."""
+
+    def __init__(self, catalogue: Catalogue | None, family: str):
+        self.catalogue = catalogue
+        self.family = family
+
+    def make(self, maker: Callable, rng: random.Random, *args, role: str | None = None,
+             max_size: tuple[float, float, float] | None = None, **kwargs):
+        """``maker(rng, *args, **kwargs)`` (a primitive generator), swapped by :meth:`swap` under ``role``
+        (default: the maker's name). Makers returning ``(piece, height)`` get the piece swapped."""
+        made = maker(rng, *args, **kwargs)
+        role = role or maker.__name__
+        if isinstance(made, tuple):
+            return (self.swap(role, made[0], rng, max_size), *made[1:])
+        return self.swap(role, made, rng, max_size)
+
+    def swap(self, role: str, piece: Piece, rng: random.Random, max_size: tuple[float, float, float] | None = None,
+             ) -> Piece:
+        """``piece`` itself, or a bank variant of ``role`` no larger than ``max_size`` anchored where it stood."""
+        if self.catalogue is None:
+            return replace(piece, source=f"primitive:{self.family}")
+        fits = [v for v in self.catalogue.for_role(role)
+                if max_size is None or all(a <= b + 1e-9 for a, b in zip(v.size, max_size))]
+        if not fits:
+            return replace(piece, source=f"primitive:{self.family}")
+        return asset_piece(rng.choice(fits), piece)
+
+
+def asset_piece(variant: Variant, stand_in: Piece) -> Piece:
+    """``variant`` as a piece in ``stand_in``'s local frame.
+
+    Anchoring: the footprint centre stays where the stand-in's was, the back (-Y) stays flush with the
+    stand-in's back (pieces against walls), and the bottom stays on the stand-in's bottom, or the top on its
+    top for pieces hung from their origin (ceiling lights). Lights the stand-in carried move with the
+    size change; support surfaces are the asset's own, marked soft if the stand-in's were.
+    """
+    w, d, h = variant.size
+    old: AABB = stand_in.bbox
+    hung = old.hi[2] <= 1e-6
+    cx = (old.lo[0] + old.hi[0]) / 2
+    cy = old.lo[1] + d / 2
+    cz = old.hi[2] - h / 2 if hung else old.lo[2] + h / 2
+    part = Part("asset", (cx, cy, cz), (w, d, h), ASSET_MATERIAL, asset=variant.key)
+    ow, od, oh = (max(old.hi[i] - old.lo[i], 1e-6) for i in range(3))
+    lights = tuple(replace(li, location=(cx + (li.location[0] - (old.lo[0] + old.hi[0]) / 2) * w / ow,
+                                         cy + (li.location[1] - (old.lo[1] + old.hi[1]) / 2) * d / od,
+                                         cz + (li.location[2] - (old.lo[2] + old.hi[2]) / 2) * h / oh),
+                           size=li.size * min(w / ow, d / od) if li.kind == "area" else li.size)
+                   for li in stand_in.lights)
+    soft = any(s.soft for s in stand_in.supports)
+    supports = tuple(Support(cx + s["x0"], cy + s["y0"], cx + s["x1"], cy + s["y1"], cz + s["z"],
+                             s["clearance"], soft) for s in variant.supports)
+    return Piece(variant.class_name, (part,), supports, lights, source=variant.source)
+
+
+def kit_for(content: Content, catalogue: Catalogue | None, family: str) -> Kit:
+    """The kit of a family's ``content`` param; Infinigen content needs the bank's catalogue."""
+    if content == "primitive":
+        return Kit(None, family)
+    if catalogue is None:
+        raise ValueError(f"{family}: content 'infinigen' needs the asset bank's catalogue "
+                         "(jobs build the bank first; pass catalogue=..., or use content: primitive)")
+    return Kit(catalogue, family)
