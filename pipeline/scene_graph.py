@@ -31,11 +31,13 @@ def object_size(obj: SceneObject) -> float:
 
 
 def object_color_name(obj: SceneObject) -> str | None:
-    """Colour name of the material of the object's largest part (by box volume, flat parts count as 1 mm thick)."""
+    """Colour name of the material of the object's largest part (by box volume, flat parts count as 1 mm thick);
+    ``None`` when that material names no colour (bank assets and Infinigen materials: their colours are
+    procedural, so referring expressions leave colour out rather than name a wrong one)."""
     if not obj.parts:
         return None
     vol = [float(np.prod(np.maximum(np.asarray(p.dimensions, dtype=np.float64), 1e-3))) for p in obj.parts]
-    return obj.parts[int(np.argmax(vol))].material.color_name
+    return obj.parts[int(np.argmax(vol))].material.color_name or None
 
 
 def _ranks(values: list[float]) -> list[int]:

@@ -28,15 +28,21 @@ Shape = Literal["cube", "plane", "uv_sphere", "cylinder", "cone", "mesh", "asset
 
 @dataclass(frozen=True)
 class Material:
-    """A procedural PBR material: ``kind`` picks the shader recipe, the rest are its parameters."""
+    """A procedural PBR material: ``kind`` picks the shader recipe, the rest are its parameters.
+
+    ``kind == "infinigen:<module>.<Class>"`` (module under ``infinigen.assets.materials``): Infinigen's
+    material of that class, generated with ``seed``; ``base_color`` is then only a summary for stats and
+    ``color_name`` is empty (its colours are procedural).
+    """
 
     kind: str
     base_color: Vec3  # linear RGB in [0, 1]
-    color_name: str  # natural-language colour name, used by referring expressions
+    color_name: str  # natural-language colour name, used by referring expressions ("" = unnamed)
     roughness: float = 0.5
     metallic: float = 0.0
     transmission: float = 0.0
     emission_strength: float = 0.0
+    seed: int = 0  # for Infinigen materials
 
 
 @dataclass(frozen=True)

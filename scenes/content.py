@@ -21,7 +21,8 @@ from scenes.geometry import AABB
 from scenes.piece import Piece, Support
 
 Content = Literal["infinigen", "primitive"]
-ASSET_MATERIAL = Material("asset", (0.5, 0.5, 0.5), "gray")  # placeholder: assets bring their own materials
+# placeholder: assets bring their own materials, whose colours are procedural and so have no name
+ASSET_MATERIAL = Material("asset", (0.5, 0.5, 0.5), "")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 from functools import partial
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from pydantic import Field, field_validator
@@ -22,7 +22,7 @@ from scenes.content import Catalogue, Content, kit_for
 from scenes.common import ObjectSet, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
 from scenes.geometry import AABB, box
 from scenes.layout import Layout, Member
-from scenes.materials import material
+from scenes.materials import infinigen_material, material
 from scenes.openings import door_clearance, door_parts, plan_openings, window_parts
 from scenes.rooms import Opening, Room, sample_room, shell_parts
 from scenes.sizes import sample
@@ -71,7 +71,7 @@ def generate(params: IndoorParams, seed: int, scene_id: str, catalogue: Catalogu
     lo, hi = (min(n, params.max_windows) for n in programme.windows)
     room, opening_sizes = plan_openings(rng, room, rng.randint(lo, hi))
     objs = ObjectSet(FAMILY)
-    reserved = _shell(rng, room, opening_sizes, objs)
+    reserved = _shell(rng, room, opening_sizes, objs, params.content == "infinigen")
 
     layout = Layout(room, rng, reserved, kit_for(params.content, catalogue, FAMILY))
     programme.build(rng, layout)
@@ -101,9 +101,16 @@ def generate(params: IndoorParams, seed: int, scene_id: str, catalogue: Catalogu
                             "view_kinds": view_kinds, **facts})
 
 
-def _shell(rng: random.Random, room: Room, opening_sizes: dict, objs: ObjectSet) -> list[AABB]:
-    """Floor, ceiling, walls, the ground outside, doors, windows and curtains; returns the zones furniture avoids."""
+def _shell(rng: random.Random, room: Room, opening_sizes: dict, objs: ObjectSet, infinigen_surfaces: bool,
+           ) -> list[AABB]:
+    """Floor, ceiling, walls, the ground outside, doors, windows and curtains; returns the zones furniture avoids.
+
+    ``infinigen_surfaces``: floor, walls and ceiling get Infinigen materials (wood floors, tiles, plaster)."""
     floor, ceiling, walls = shell_parts(rng, room)
+    if infinigen_surfaces:  # one Infinigen material per surface kind, all walls alike
+        floor, ceiling = _dress(floor, infinigen_material(rng, "floor")), _dress(ceiling, infinigen_material(rng, "ceiling"))
+        wall_mat = infinigen_material(rng, "wall")
+        walls = [_dress(parts, wall_mat) for parts in walls]
     objs.add("floor", floor)
     objs.add("ceiling", ceiling)
     for parts in walls:
@@ -125,6 +132,10 @@ def _shell(rng: random.Random, room: Room, opening_sizes: dict, objs: ObjectSet)
             iid = objs.add("curtain", decor.curtains(rng, room, o, _reach_into_room(room, o, box_)))
             reserved.append(objs.boxes[iid])
     return reserved
+
+
+def _dress(parts, mat) -> list:
+    return [replace(p, material=mat) for p in parts]
 
 
 def _reach_into_room(room: Room, o: Opening, b: AABB) -> float:

@@ -99,3 +99,19 @@ def material(rng: random.Random, kind: str, colors: tuple[str, ...] | None = Non
         transmission=round(rng.uniform(*recipe.transmission), 4),
         emission_strength=float(emission),
     )
+
+
+# Infinigen materials (module.Class under infinigen.assets.materials) per room surface, for content: infinigen.
+INFINIGEN_SURFACES: dict[str, tuple[str, ...]] = {
+    "floor": ("wood.hardwood_floor.HardwoodFloor", "wood.tiled_wood.TiledWood", "wood.square_wood_tile.SquareWoodTile",
+              "ceramic.tile.Tile", "ceramic.marble.Marble", "wood.composite_wood_tile.CompositeWoodTile"),
+    "wall": ("ceramic.plaster.Plaster",),
+    "ceiling": ("ceramic.plaster.Plaster",),
+}
+
+
+def infinigen_material(rng: random.Random, surface: str) -> Material:
+    """An Infinigen material for a room ``surface`` (floor, wall, ceiling), with its own seed."""
+    kind = rng.choice(INFINIGEN_SURFACES[surface])
+    return Material(kind=f"infinigen:{kind}", base_color=(0.5, 0.5, 0.5), color_name="", roughness=0.5,
+                    seed=rng.randrange(2**31))

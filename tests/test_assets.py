@@ -14,6 +14,7 @@ import pytest
 
 import scenes
 from scenes import build, sizes
+from tiny_job import primitive_params
 from scenes.assets import (AssetError, check_hdris, check_user_assets, generators, hdris, hdris_for,
                            load_user_assets)
 
@@ -166,7 +167,7 @@ def test_every_manifest_generator_is_used(monkeypatch):
             monkeypatch.setattr(module, "sample", spy)
     for fam in ("indoor_room", "outdoor_street", "outdoor_nature"):
         for seed in range(40):
-            build(fam, {"views": 1}, seed, "u")
+            build(fam, {"views": 1, **primitive_params(fam)}, seed, "u")
     assert set(generators()) - used == set()
 
 

@@ -25,7 +25,7 @@ from pipeline.shards.tar_reader import iter_samples
 
 pytestmark = [pytest.mark.blender, pytest.mark.ray, pytest.mark.xdist_group("render")]
 
-FAULT_SCENES = [{"family": "indoor_room", "count": 6, "params": {"views": 1, "resolutions": [[48, 48]]}}]
+FAULT_SCENES = [{"family": "indoor_room", "count": 6, "params": {"content": "primitive", "views": 1, "resolutions": [[48, 48]]}}]
 
 
 def _config(**ray):

@@ -40,7 +40,7 @@ def test_job_writes_to_s3(s3_server):
 
     from pipeline.job import render_job
 
-    config = tiny_config(scenes=[{"family": "indoor_room", "count": 2, "params": {"views": 1,
+    config = tiny_config(scenes=[{"family": "indoor_room", "count": 2, "params": {"content": "primitive", "views": 1,
                                                                                    "resolutions": [[48, 48]]}}],
                          ray={"num_workers": 1, "cpus_per_worker": 1, "scenes_per_unit": 1})
     try:

@@ -13,6 +13,7 @@ from pipeline.scene_spec import SceneSpec
 from pipeline.taxonomy import benchmark_classes, load_taxonomy
 from scenes import FAMILIES, build, get_family
 from scenes.assets import hdris
+from tiny_job import primitive_params
 from scenes.common import PAPER_BUCKETS
 from scenes.geometry import part_aabb, parts_aabb
 from scenes.materials import COLORS, KINDS
@@ -24,7 +25,7 @@ SEEDS = range(12)
 
 @pytest.fixture(scope="module")
 def scenes() -> dict[str, list[SceneSpec]]:
-    return {fam: [build(fam, None, seed, f"{fam}-{seed}") for seed in SEEDS] for fam in GENERATED}
+    return {fam: [build(fam, primitive_params(fam), seed, f"{fam}-{seed}") for seed in SEEDS] for fam in GENERATED}
 
 
 def eye(cam):
@@ -54,11 +55,11 @@ def test_params_forbid_unknown_keys_and_reversed_ranges(fam):
 
 
 def test_params_from_config_dict():
-    spec = build("indoor_room", {"views": 2, "resolutions": [[64, 48]], "room_types": ["bathroom"]}, 3, "cfg")
+    spec = build("indoor_room", {"content": "primitive", "views": 2, "resolutions": [[64, 48]], "room_types": ["bathroom"]}, 3, "cfg")
     assert len(spec.cameras) == 2 and spec.extra["room_type"] == "bathroom"
     assert all((c.width, c.height) == (64, 48) for c in spec.cameras)
     with pytest.raises(ValidationError, match="unknown room types"):
-        build("indoor_room", {"room_types": ["garage"]}, 0, "x")
+        build("indoor_room", {"content": "primitive", "room_types": ["garage"]}, 0, "x")
 
 
 # ------------------------------------------------------------------ determinism and ids
@@ -66,10 +67,10 @@ def test_params_from_config_dict():
 
 @pytest.mark.parametrize("fam", GENERATED)
 def test_pure_function_of_params_and_seed(fam, scenes):
-    again = build(fam, None, 5, f"{fam}-5")
+    again = build(fam, primitive_params(fam), 5, f"{fam}-5")
     assert again == scenes[fam][5]
     assert again.to_dict() == scenes[fam][5].to_dict()
-    assert build(fam, None, 6, "x").objects != again.objects
+    assert build(fam, primitive_params(fam), 6, "x").objects != again.objects
 
 
 @pytest.mark.parametrize("fam", GENERATED)
@@ -88,7 +89,7 @@ def test_ids_unique_classes_known(fam, scenes):
 @pytest.mark.parametrize("fam", GENERATED)
 def test_fast(fam):
     model, gen = get_family(fam)
-    p = model()
+    p = model.model_validate(primitive_params(fam))
     t = time.perf_counter()
     for seed in range(5):
         gen(p, 100 + seed, "t")
@@ -166,7 +167,7 @@ def test_rooms_are_metrically_plausible(scenes):
 
 
 def test_indoor_variety():
-    specs = [build("indoor_room", {"views": 1}, s, "v") for s in range(60)]
+    specs = [build("indoor_room", {"content": "primitive", "views": 1}, s, "v") for s in range(60)]
     assert {s.extra["room_type"] for s in specs} == {"living room", "bedroom", "kitchen", "office", "bathroom"}
     assert any(s.extra["l_shaped"] for s in specs) and not all(s.extra["l_shaped"] for s in specs)
     seen = set().union(*(s.class_names() for s in specs))
@@ -180,7 +181,7 @@ def test_indoor_variety():
 
 def test_every_bedroom_has_a_bed():
     for seed in range(15):
-        spec = build("indoor_room", {"views": 1, "room_types": ["bedroom"]}, seed, "b")
+        spec = build("indoor_room", {"content": "primitive", "views": 1, "room_types": ["bedroom"]}, seed, "b")
         assert "bed" in spec.class_names(), seed
 
 

@@ -74,7 +74,7 @@ def test_rules_forbid_unknown_keys():
 
 
 def test_camera_inside_furniture_is_reported_by_name():
-    spec = build("indoor_room", {"views": 2, "room_types": ["living room"]}, 1, "c")
+    spec = build("indoor_room", {"content": "primitive", "views": 2, "room_types": ["living room"]}, 1, "c")
     assert check_cameras(spec) == [None, None]
     sofa = next(o for o in spec.objects if o.class_name == "sofa")
     c = sofa.parts[0].location
@@ -87,5 +87,5 @@ def test_camera_inside_furniture_is_reported_by_name():
 
 def test_camera_in_open_room_is_not_inside_the_walls():
     """Walls, floor and ceiling count part by part: the room's interior is not 'inside' the shell."""
-    spec = build("indoor_room", {"views": 3}, 7, "w")
+    spec = build("indoor_room", {"content": "primitive", "views": 3}, 7, "w")
     assert check_cameras(spec, ViewRules(camera_margin_m=0.25)) == [None, None, None]

@@ -4,7 +4,7 @@ TINY_CONFIG = {
     "name": "tiny",
     "seed": 7,
     "scenes": [
-        {"family": "indoor_room", "count": 2, "params": {"views": 2, "resolutions": [[64, 64]]}},
+        {"family": "indoor_room", "count": 2, "params": {"content": "primitive", "views": 2, "resolutions": [[64, 64]]}},
         {"family": "outdoor_street", "count": 1, "params": {"views": 2, "resolutions": [[80, 64]]}},
     ],
     "render": {"quality": "draft", "samples": 4, "denoise": False, "device": "cpu"},
@@ -19,3 +19,8 @@ def tiny_config(**overrides):
 
     raw = {**TINY_CONFIG, **overrides}
     return parse_config(raw, "tiny-config")
+
+
+def primitive_params(family: str) -> dict:
+    """Params that select the fast primitive content where a family offers a choice (no asset bank)."""
+    return {"content": "primitive"} if family == "indoor_room" else {}

@@ -15,6 +15,9 @@ The variation modulates brightness around ``base_color`` (the colour a referring
 stays true on average) with one texture in object space, in metres, so patterns keep their physical
 scale whatever the part size. Kinds without a recipe get plain Principled shading.
 
+Kinds ``infinigen:<module>.<Class>`` are Infinigen's own materials (wood floors, tiles, plaster, ...),
+generated from the material's seed; the label AOVs are added to them the same way.
+
 Glass and water are thin for shadow rays: these pass through, tinted by the material's colour, so sun
 and lamps light a room through its windows and a stream's bed under the water. A refractive surface
 would otherwise block direct light and leave only caustic paths, which a path tracer finds as noise
@@ -30,6 +33,7 @@ from pipeline.scene_spec import Material
 AOV_NORMAL = "label_normal"
 AOV_INSTANCE = "label_instance"
 INSTANCE_PROPERTY = "instance_id"
+INFINIGEN_PREFIX = "infinigen:"
 
 # kind -> (texture node type, texture settings, scale (1/m), brightness amplitude, roughness amplitude)
 _VARIATION: dict[str, tuple[str, dict, float, float, float]] = {
@@ -148,6 +152,24 @@ def _pass_shadow_rays(nodes, links, bsdf) -> None:
     links.new(mix.outputs["Shader"], output.inputs["Surface"])
 
 
+def _infinigen_material(spec: Material) -> bpy.types.Material:
+    """Infinigen's material ``spec.kind`` generated with ``spec.seed``, made to write the label AOVs."""
+    import importlib
+
+    from pipeline.render.infinigen_boot import init_infinigen
+
+    init_infinigen()
+    from infinigen.core.util.math import FixedSeed
+
+    module, name = spec.kind[len(INFINIGEN_PREFIX):].rsplit(".", 1)
+    cls = getattr(importlib.import_module(f"infinigen.assets.materials.{module}"), name)
+    with FixedSeed(spec.seed):
+        mat = cls().generate()
+    add_label_aovs(mat)
+    mat.displacement_method = "BUMP"  # true displacement would move surfaces away from the label geometry
+    return mat
+
+
 class MaterialLibrary:
     """The Blender materials of one scene: one per distinct ``Material``, made on first use."""
 
@@ -162,6 +184,8 @@ class MaterialLibrary:
         return mat
 
     def _make(self, spec: Material) -> bpy.types.Material:
+        if spec.kind.startswith(INFINIGEN_PREFIX):
+            return _infinigen_material(spec)
         template_kind = spec.kind if spec.kind in _OWN_TEMPLATE else "plain"
         template = self._templates.get(template_kind)
         if template is None:

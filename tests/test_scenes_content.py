@@ -1,0 +1,114 @@
+"""Infinigen content at spec level, with a made-up catalogue (no Blender, no bank): what the Kit places."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from pipeline.bank.plan import _supports
+from scenes import build
+from scenes.assets import infinigen_factories
+from scenes.content import Catalogue, Variant
+from scenes.geometry import part_aabb
+
+SIZES = {"chair": (0.5, 0.55, 0.9), "desk_chair": (0.6, 0.6, 1.1), "armchair": (0.9, 0.85, 0.85),
+         "sofa": (2.0, 0.95, 0.85), "bed": (1.6, 2.1, 1.0), "table": (1.4, 0.9, 0.75),
+         "coffee_table": (1.0, 0.6, 0.42), "night_stand": (0.5, 0.45, 0.55), "desk": (1.2, 0.65, 0.74),
+         "bookshelf": (0.8, 0.35, 1.8), "cabinet": (0.8, 0.45, 0.6), "floor_lamp": (0.3, 0.3, 1.6),
+         "table_lamp": (0.25, 0.25, 0.45), "ceiling_light": (0.45, 0.45, 0.1), "television": (1.2, 0.2, 0.75),
+         "rug": (1.6, 1.1, 0.015), "toilet": (0.45, 0.7, 0.8), "bathtub": (1.7, 0.8, 0.6), "mirror": (0.6, 0.02, 0.8),
+         "picture": (0.7, 0.02, 0.5), "plant": (0.4, 0.4, 1.0), "cup": (0.09, 0.09, 0.1), "bowl": (0.18, 0.18, 0.08),
+         "bottle": (0.08, 0.08, 0.25), "vase": (0.15, 0.15, 0.3), "book": (0.2, 0.15, 0.03), "pillow": (0.45, 0.15, 0.4)}
+TOPS = {"table", "coffee_table", "night_stand", "desk", "cabinet"}
+
+
+def _catalogue() -> Catalogue:
+    variants = []
+    for name, f in infinigen_factories().items():
+        if "indoor_room" not in f.families:
+            continue
+        w, d, h = SIZES[f.role]
+        top = {"x0": -w / 2 + 0.02, "y0": -d / 2 + 0.02, "x1": w / 2 - 0.02, "y1": d / 2 - 0.02, "z": h / 2,
+               "clearance": 0.6, "area": w * d}
+        measured = (top,) if f.role in TOPS or f.role == "bookshelf" else ()
+        variants.append(Variant(f"key-{name}", name, f.class_name, f.role, (w, d, h), _supports(measured, f.supports)))
+    return Catalogue(tuple(variants))
+
+
+CATALOGUE = _catalogue()
+
+
+def _room(seed: int, room: str):
+    return build("indoor_room", {"views": 2, "room_types": [room]}, seed, f"c{seed}", CATALOGUE)
+
+
+@pytest.mark.parametrize("room", ["living room", "bedroom", "office", "bathroom", "kitchen"])
+def test_assets_keep_their_size_sit_on_floor_or_support_and_do_not_overlap(room):
+    for seed in range(4):
+        spec = _room(seed, room)
+        by_id = {o.instance_id: o for o in spec.objects}
+        assets = [o for o in spec.objects if o.source.startswith("infinigen:")]
+        assert assets, f"{room} seed {seed}: no Infinigen asset placed"
+        for o in assets:
+            (part,) = o.parts
+            variant = next(v for v in CATALOGUE.variants if v.key == part.asset)
+            assert part.shape == "asset" and part.dimensions == variant.size  # real metric size
+            assert o.source == f"infinigen:{variant.factory}" and o.class_name == variant.class_name
+            box = part_aabb(part)
+            if o.supported_by is not None:  # stands on its support's surface
+                sup = by_id[o.supported_by]
+                assert any(box.lo[2] == pytest.approx(s, abs=1e-6) for s in _support_heights(sup)), o
+            elif o.class_name not in ("ceiling light", "picture", "mirror", "television", "lamp"):
+                assert box.lo[2] == pytest.approx(0.0, abs=1e-6), o  # on the floor
+        free = [o for o in spec.objects if o.supported_by is None and o.class_name not in
+                ("floor", "ceiling", "wall", "terrain", "rug", "window", "door", "curtain")]
+        for i, a in enumerate(free):
+            for b in free[i + 1:]:
+                if _supports_other(a, b, spec):
+                    continue
+                assert not _overlap(a, b), f"{room} seed {seed}: {a.class_name} {a.instance_id} overlaps {b.class_name}"
+
+
+def _support_heights(obj) -> list[float]:
+    box = part_aabb(obj.parts[0]) if obj.parts[0].shape == "asset" else None
+    tops = [part_aabb(p).hi[2] for p in obj.parts]
+    if box is not None:
+        tops.append(box.lo[2] + box.size[2])
+    return tops
+
+
+def _supports_other(a, b, spec) -> bool:
+    return any(o.supported_by in (a.instance_id, b.instance_id) and o.instance_id in (a.instance_id, b.instance_id)
+               for o in spec.objects)
+
+
+def _overlap(a, b) -> bool:
+    boxes_a = [part_aabb(p) for p in a.parts]
+    boxes_b = [part_aabb(p) for p in b.parts]
+    return any(x.overlaps(y) for x in boxes_a for y in boxes_b)
+
+
+def test_infinigen_content_is_pure_given_the_catalogue_and_needs_one():
+    assert _room(3, "office") == _room(3, "office")
+    assert _room(3, "office").objects != _room(4, "office").objects
+    with pytest.raises(ValueError, match="needs the asset bank's catalogue"):
+        build("indoor_room", {"views": 1}, 0, "x")
+
+
+def test_shell_gets_infinigen_materials_and_primitive_mode_none():
+    spec = _room(1, "living room")
+    kinds = {o.class_name: o.parts[0].material.kind for o in spec.objects if o.class_name in ("floor", "wall", "ceiling")}
+    assert all(k.startswith("infinigen:") for k in kinds.values()), kinds
+    prim = build("indoor_room", {"views": 1, "content": "primitive", "room_types": ["living room"]}, 1, "p")
+    assert not any(p.shape == "asset" or p.material.kind.startswith("infinigen:") for o in prim.objects for p in o.parts)
+    assert {o.source for o in prim.objects} == {"primitive:indoor_room"}
+
+
+def test_swapped_lamps_keep_their_lights_inside_the_asset():
+    for seed in range(6):
+        spec = _room(seed, "living room")
+        assert math.isfinite(sum(li.energy for li in spec.lights))
+        lamp_boxes = [part_aabb(o.parts[0]) for o in spec.objects if o.source == "infinigen:CeilingLightFactory"]
+        area = [li for li in spec.lights if li.kind == "area"]
+        assert len(area) >= len(lamp_boxes)
