@@ -24,6 +24,19 @@ def _render(args) -> int:
     return 0
 
 
+def _bank_build(args) -> int:
+    import json
+
+    from pipeline.bank.build import bank_uri, build_bank
+    from pipeline.config import load_config
+
+    config = load_config(args.config)
+    uri = args.bank or bank_uri(config, args.out or str(Path("out") / config.name))
+    stats = build_bank(config, uri, use_ray=not args.local, address=args.address)
+    print(json.dumps(stats, indent=1))
+    return 0
+
+
 def _contact_sheet(args) -> int:
     from pipeline.consumers.contact_sheet import contact_sheet, family_sheets
 
@@ -127,6 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--overwrite", action="store_true", help="delete an existing dataset at --out first")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.set_defaults(func=_render)
+
+    b = sub.add_parser("bank", help="the asset bank of baked Infinigen assets")
+    bsub = b.add_subparsers(dest="bank_command", required=True)
+    bb = bsub.add_parser("build", help="pre-build (or complete) the bank a job config needs; reuses what is there")
+    bb.add_argument("config", help="job config YAML")
+    bb.add_argument("--out", help="the job's dataset root; the bank goes to bank.uri, else <out>/bank")
+    bb.add_argument("--bank", help="bank location (path or fsspec URI), overriding the config")
+    bb.add_argument("--address", default=None, help="Ray cluster address; default: the config's, else local Ray")
+    bb.add_argument("--local", action="store_true", help="bake in this process instead of on Ray actors")
+    bb.set_defaults(func=_bank_build)
 
     c = sub.add_parser("contact-sheet", help="draw input | depth | normals | semantic rows as one PNG")
     c.add_argument("dataset")

@@ -87,16 +87,16 @@ class Kit:
 def asset_piece(variant: Variant, stand_in: Piece) -> Piece:
     """``variant`` as a piece in ``stand_in``'s local frame.
 
-    Anchoring: the footprint centre stays where the stand-in's was, the back (-Y) stays flush with the
-    stand-in's back (pieces against walls), and the bottom stays on the stand-in's bottom, or the top on its
-    top for pieces hung from their origin (ceiling lights). Lights the stand-in carried move with the
-    size change; support surfaces are the asset's own, marked soft if the stand-in's were.
+    Anchoring: the footprint centre stays where the stand-in's was (layouts space group members by
+    half-sizes from the centre), and the bottom stays on the stand-in's bottom, or the top on its top for
+    pieces hung from their origin (ceiling lights). Lights the stand-in carried move with the size
+    change; support surfaces are the asset's own, marked soft if the stand-in's were.
     """
     w, d, h = variant.size
     old: AABB = stand_in.bbox
     hung = old.hi[2] <= 1e-6
     cx = (old.lo[0] + old.hi[0]) / 2
-    cy = old.lo[1] + d / 2
+    cy = (old.lo[1] + old.hi[1]) / 2
     cz = old.hi[2] - h / 2 if hung else old.lo[2] + h / 2
     part = Part("asset", (cx, cy, cz), (w, d, h), ASSET_MATERIAL, asset=variant.key)
     ow, od, oh = (max(old.hi[i] - old.lo[i], 1e-6) for i in range(3))

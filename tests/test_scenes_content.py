@@ -23,12 +23,13 @@ SIZES = {"chair": (0.5, 0.55, 0.9), "desk_chair": (0.6, 0.6, 1.1), "armchair": (
 TOPS = {"table", "coffee_table", "night_stand", "desk", "cabinet"}
 
 
-def _catalogue() -> Catalogue:
+def _catalogue(scale: float = 1.0) -> Catalogue:
+    """Every indoor factory with a made-up size (``scale`` times the table above) and a top surface."""
     variants = []
     for name, f in infinigen_factories().items():
         if "indoor_room" not in f.families:
             continue
-        w, d, h = SIZES[f.role]
+        w, d, h = (scale * v for v in SIZES[f.role])
         top = {"x0": -w / 2 + 0.02, "y0": -d / 2 + 0.02, "x1": w / 2 - 0.02, "y1": d / 2 - 0.02, "z": h / 2,
                "clearance": 0.6, "area": w * d}
         measured = (top,) if f.role in TOPS or f.role == "bookshelf" else ()
@@ -39,20 +40,22 @@ def _catalogue() -> Catalogue:
 CATALOGUE = _catalogue()
 
 
-def _room(seed: int, room: str):
-    return build("indoor_room", {"views": 2, "room_types": [room]}, seed, f"c{seed}", CATALOGUE)
+def _room(seed: int, room: str, catalogue: Catalogue = CATALOGUE):
+    return build("indoor_room", {"views": 2, "room_types": [room]}, seed, f"c{seed}", catalogue)
 
 
+@pytest.mark.parametrize("scale", [0.8, 1.3])  # assets smaller and larger than the primitives they replace
 @pytest.mark.parametrize("room", ["living room", "bedroom", "office", "bathroom", "kitchen"])
-def test_assets_keep_their_size_sit_on_floor_or_support_and_do_not_overlap(room):
+def test_assets_keep_their_size_sit_on_floor_or_support_and_do_not_overlap(room, scale):
+    catalogue = _catalogue(scale)
     for seed in range(4):
-        spec = _room(seed, room)
+        spec = _room(seed, room, catalogue)
         by_id = {o.instance_id: o for o in spec.objects}
         assets = [o for o in spec.objects if o.source.startswith("infinigen:")]
         assert assets, f"{room} seed {seed}: no Infinigen asset placed"
         for o in assets:
             (part,) = o.parts
-            variant = next(v for v in CATALOGUE.variants if v.key == part.asset)
+            variant = next(v for v in catalogue.variants if v.key == part.asset)
             assert part.shape == "asset" and part.dimensions == variant.size  # real metric size
             assert o.source == f"infinigen:{variant.factory}" and o.class_name == variant.class_name
             box = part_aabb(part)

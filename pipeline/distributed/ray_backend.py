@@ -87,6 +87,7 @@ def connect(address: str | None) -> None:
     if ray.is_initialized():
         return
     address = address or os.environ.get("RAY_ADDRESS")
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report or cloud-metadata probes
     if address:
         ray.init(address=address, log_to_driver=True)
     else:
