@@ -160,6 +160,7 @@ def test_placed_assets_do_not_interpenetrate(infinigen_job):
         for task in unit.scenes:
             spec = build(task.family, task.params, task.seed, task.scene_id, catalogue)
             build_scene(spec, AssetBank(str(out / "bank")).resolver())
+            bpy.context.view_layer.update()  # world matrices of the placed objects
             on = {o.instance_id: o.supported_by for o in spec.objects}
             asset_ids = {o.instance_id for o in spec.objects if o.source.startswith("infinigen:")}
             objs = [o for o in bpy.context.scene.objects if o.get("instance_id") in asset_ids]
