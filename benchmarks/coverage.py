@@ -16,6 +16,7 @@ import statistics
 import time
 from collections import Counter
 
+from pipeline.bank.build import bank_uri, job_catalogue
 from pipeline.config import load_config
 from pipeline.consumers.stats import dataset_stats
 from pipeline.plan import plan_units
@@ -42,13 +43,15 @@ def view_kinds_and_timings(dataset: str) -> tuple[Counter, dict[str, list[float]
     return kinds, timings
 
 
-def generate_seconds_per_scene(config_path: str) -> float:
-    """Mean seconds of the pure ``generate`` step over the config's planned scenes."""
-    scenes = [task for unit in plan_units(load_config(config_path)) for task in unit.scenes]
+def generate_seconds_per_scene(config_path: str, dataset: str) -> float:
+    """Mean seconds of the pure ``generate`` step over the config's planned scenes (bank: the dataset's)."""
+    config = load_config(config_path)
+    catalogue = job_catalogue(config, bank_uri(config, dataset))
+    scenes = [task for unit in plan_units(config) for task in unit.scenes]
     start = time.perf_counter()
     for task in scenes:
         params_model, generate = get_family(task.family)
-        generate(params_model.model_validate(task.params), task.seed, task.scene_id)
+        generate(params_model.model_validate(task.params), task.seed, task.scene_id, catalogue)
     return (time.perf_counter() - start) / max(len(scenes), 1)
 
 
@@ -79,7 +82,7 @@ def main() -> None:
         "label_render_s_per_view": round(statistics.mean(timings["label_render"]), 3),
         "scene_build_s_per_scene": round(build / max(manifest["counts"]["scenes"], 1), 3),
         "scene_build_share_of_render": round(build / max(rgb + label, 1e-9), 4),
-        "generate_s_per_scene": round(generate_seconds_per_scene(args.config), 3) if args.config else None,
+        "generate_s_per_scene": round(generate_seconds_per_scene(args.config, args.dataset), 3) if args.config else None,
         "wall_s": manifest["run"]["wall_s"], "core_s_per_view": manifest["run"]["core_s_per_view"],
     }
     print(json.dumps(report, indent=1))

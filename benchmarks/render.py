@@ -31,10 +31,11 @@ FAMILIES = ("indoor_room", "outdoor_street", "outdoor_nature")
 
 
 def _scene(k: int, size: int, views: int = 1):
-    from scenes import build
+    from scenes import build, primitive_params
 
     family = FAMILIES[k % len(FAMILIES)]
-    return build(family, {"views": views, "resolutions": [[size, size]]}, seed=1000 + k, scene_id=f"bench_{k:03d}")
+    params = {"views": views, "resolutions": [[size, size]], **primitive_params(family)}
+    return build(family, params, seed=1000 + k, scene_id=f"bench_{k:03d}")
 
 
 def _timed(fn, *args) -> tuple[float, float]:

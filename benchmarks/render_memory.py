@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from pipeline.render.settings import RenderSettings
     from pipeline.render.worker import RenderWorker
-    from scenes import build
+    from scenes import build, primitive_params
 
     rss = {"start": rss_mib()}
     worker = RenderWorker(RenderSettings(quality="draft", samples=args.samples))
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     params = {"views": 1, "resolutions": [[args.width, args.height]]}
     for k in range(1, args.scenes + 1):
         family = FAMILIES[k % len(FAMILIES)]
-        spec = build(family, params, seed=k, scene_id=f"mem_{k:04d}")
+        spec = build(family, {**params, **primitive_params(family)}, seed=k, scene_id=f"mem_{k:04d}")
         t0 = time.perf_counter()
         worker.render_scene(spec)
         seconds.append(time.perf_counter() - t0)

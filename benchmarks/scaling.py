@@ -24,7 +24,8 @@ from pipeline.job import render_job
 def job(scenes: int, size: int, workers: int, threads: int, seed: int) -> dict:
     return {
         "name": f"scaling{workers}x{threads}", "seed": seed,
-        "scenes": [{"family": "indoor_room", "count": scenes, "params": {"views": 2, "resolutions": [[size, size]]}}],
+        "scenes": [{"family": "indoor_room", "count": scenes, "params": {"views": 2, "resolutions": [[size, size]],
+                                                                         "content": "primitive"}}],
         "tasks": ["depth", "normals", "semantic"],
         "render": {"quality": "draft", "device": "cpu", "threads": threads},
         "ray": {"num_workers": workers, "cpus_per_worker": threads, "scenes_per_unit": 1},

@@ -57,6 +57,12 @@ def _params_model(module) -> type[BaseModel] | None:
     return (named or own or [None])[0]
 
 
+def primitive_params(name: str) -> dict:
+    """Params that select family ``name``'s fast primitive content (empty when it offers no choice)."""
+    model, _ = get_family(name)
+    return {"content": "primitive"} if "content" in model.model_fields else {}
+
+
 def build(name: str, params: dict | BaseModel | None, seed: int, scene_id: str, catalogue=None) -> SceneSpec:
     """Validate ``params`` (a dict from a config, a model, or ``None`` for defaults) and generate one scene."""
     model, generate = get_family(name)

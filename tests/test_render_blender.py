@@ -203,7 +203,7 @@ def test_indoor_closeups_render_near_surfaces():
     from scenes import build
     from scenes.validity import ViewRules, check_view
 
-    params = {"views": 1, "closeup_prob": 1.0, "resolutions": [[64, 48]]}
+    params = {"content": "primitive", "views": 1, "closeup_prob": 1.0, "resolutions": [[64, 48]]}
     with RenderWorker(RenderSettings(quality="draft", samples=2, threads=1)) as worker:
         for seed in (1, 2, 3):
             spec = build("indoor_room", params, seed, f"closeup{seed}")

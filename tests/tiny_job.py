@@ -23,4 +23,6 @@ def tiny_config(**overrides):
 
 def primitive_params(family: str) -> dict:
     """Params that select the fast primitive content where a family offers a choice (no asset bank)."""
-    return {"content": "primitive"} if family == "indoor_room" else {}
+    from scenes import primitive_params as params
+
+    return params(family)
