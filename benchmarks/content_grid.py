@@ -56,17 +56,16 @@ def main() -> None:
         t = time.perf_counter()
         spec = build("indoor_room", params, seed, f"g{seed}", catalogue)
         gen = time.perf_counter() - t
-        sources = {o.instance_id: o.source for o in spec.objects}
-        classes = {o.instance_id: o.class_name for o in spec.objects}
+        objects = {o.instance_id: o for o in spec.objects}
         for view in worker.render_scene(spec):
             build_s += view.timings["scene_build"] + gen / len(spec.cameras)
             render_s += view.timings["rgb_render"] + view.timings["label_render"]
             ids, counts = np.unique(view.instance, return_counts=True)
             for i, n in zip(ids.tolist(), counts.tolist()):
-                if i and classes[i] not in STRUCTURE:
-                    pixels[sources[i].split(":", 1)[0]] += n
-                    if sources[i].startswith("infinigen:"):
-                        variants.add(next(p.asset for p in next(o for o in spec.objects if o.instance_id == i).parts))
+                if i and objects[i].class_name not in STRUCTURE:
+                    pixels[objects[i].source.split(":", 1)[0]] += n
+                    if objects[i].source.startswith("infinigen:"):
+                        variants.add(objects[i].parts[0].asset)
             images.append(view.rgb)
         seed += 1
     images = images[:args.views]

@@ -31,7 +31,8 @@ def main() -> int:
     bproc = init_blender()
     import bpy
 
-    from pipeline.render.infinigen_boot import init_infinigen, library_version
+    from pipeline.bank.plan import library_version
+    from pipeline.render.infinigen_boot import init_infinigen
 
     try:
         init_infinigen()

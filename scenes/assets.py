@@ -8,7 +8,6 @@ reference, which must exist inside the root too.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import math
@@ -21,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assets_manifest import MANIFEST_DIR
+from pipeline.shards.storage import file_sha256
 from pipeline.taxonomy import load_taxonomy
 
 FORMATS = {".gltf": "gltf", ".glb": "gltf", ".obj": "obj", ".blend": "blend"}
@@ -78,17 +78,24 @@ class UserAsset(BaseModel):
         return FORMATS.get(Path(self.path).suffix.lower(), "")
 
 
-@lru_cache(maxsize=1)
-def generators() -> dict[str, GeneratorEntry]:
-    """Every procedural generator of ``assets_manifest/generators.yaml``, validated."""
-    raw = yaml.safe_load((MANIFEST_DIR / "generators.yaml").read_text())["generators"]
-    taxonomy = load_taxonomy()
+def _load_entries(file: str, section: str, model: type[BaseModel], what: str) -> dict:
+    """``section`` of ``assets_manifest/<file>``, each entry validated by ``model``; errors name the entry."""
+    raw = yaml.safe_load((MANIFEST_DIR / file).read_text())[section]
     out = {}
     for name, entry in raw.items():
         try:
-            out[name] = GeneratorEntry.model_validate(entry)
+            out[name] = model.model_validate(entry)
         except ValidationError as exc:
-            raise AssetError(f"generator {name!r} in assets_manifest/generators.yaml: {exc}") from None
+            raise AssetError(f"{what} {name!r} in assets_manifest/{file}: {exc}") from None
+    return out
+
+
+@lru_cache(maxsize=1)
+def generators() -> dict[str, GeneratorEntry]:
+    """Every procedural generator of ``assets_manifest/generators.yaml``, validated."""
+    out = _load_entries("generators.yaml", "generators", GeneratorEntry, "generator")
+    taxonomy = load_taxonomy()
+    for name in out:
         unknown = [c for c in out[name].class_names if c not in taxonomy]
         if unknown:
             raise AssetError(f"generator {name!r} produces classes {unknown} that are not in the taxonomy")
@@ -120,15 +127,10 @@ class InfinigenFactory(BaseModel):
 @lru_cache(maxsize=1)
 def infinigen_factories() -> dict[str, InfinigenFactory]:
     """``assets_manifest/infinigen.yaml``, validated: known classes, mappings equal to the taxonomy's."""
-    raw = yaml.safe_load((MANIFEST_DIR / "infinigen.yaml").read_text())["factories"]
+    out = _load_entries("infinigen.yaml", "factories", InfinigenFactory, "factory")
     taxonomy = load_taxonomy()
-    out = {}
-    for name, entry in raw.items():
+    for name, f in out.items():
         where = f"factory {name!r} in assets_manifest/infinigen.yaml"
-        try:
-            f = out[name] = InfinigenFactory.model_validate(entry)
-        except ValidationError as exc:
-            raise AssetError(f"{where}: {exc}") from None
         if f.factory.rsplit(".", 1)[1] != name:
             raise AssetError(f"{where}: entry name must be the class name of {f.factory!r}")
         cls = taxonomy.get(f.class_name)
@@ -170,7 +172,7 @@ def check_hdris(datafiles: Path | None = None) -> dict[str, str]:
         if path is None or not path.is_file():
             out[name] = "missing"
         else:
-            out[name] = "ok" if _sha256(path) == entry.sha256 else "checksum differs"
+            out[name] = "ok" if file_sha256(path) == entry.sha256 else "checksum differs"
     return out
 
 
@@ -207,7 +209,7 @@ def check_user_assets(assets: list[UserAsset], asset_root: Path | str) -> dict[s
         path = _inside(root, a.path, f"user asset {a.name!r}")
         if not path.is_file():
             raise AssetError(f"user asset {a.name!r}: file not found: {path}")
-        digest = _sha256(path)
+        digest = file_sha256(path)
         if digest != a.sha256.lower():
             raise AssetError(f"user asset {a.name!r}: sha256 mismatch for {path}: manifest {a.sha256.lower()}, "
                              f"file {digest}")
@@ -241,6 +243,3 @@ def _check_gltf_refs(name: str, path: Path, root: Path) -> None:
                 raise AssetError(f"user asset {name!r}: referenced {kind[:-1]} {uri!r} not found: {ref}")
 
 
-def _sha256(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()

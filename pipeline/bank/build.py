@@ -15,9 +15,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipeline.bank.plan import BankItem, bank_items, catalogue, library_version
-from pipeline.bank.store import AssetBank, BankEntry, file_sha256
+from pipeline.bank.store import AssetBank, BankEntry
 from pipeline.config import JobConfig
 from pipeline.shards import layout
+from pipeline.shards.storage import file_sha256
 from scenes.assets import infinigen_factories
 from scenes.content import Catalogue
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pipeline.shards.storage import Output
+from pipeline.shards.storage import Output, file_sha256
 
 BANK_FORMAT = 1  # bump when the baked file's conventions change (frame, AOVs): old entries get new keys
 MANIFEST = "manifest.json"
@@ -69,10 +69,13 @@ class AssetBank:
         self._cache = Path(cache_dir) if cache_dir else Path(tempfile.gettempdir()) / "asset-bank-cache"
 
     def entries(self) -> dict[str, BankEntry]:
-        """Every committed record, by key."""
+        """Every committed record, by key: ``manifest.json`` in one read, plus the records published
+        after it was written (one listing, then only those files)."""
         out = {}
+        if self.output.exists(MANIFEST):
+            out = {d["key"]: BankEntry.from_dict(d) for d in self.output.read_json(MANIFEST)["entries"]}
         for name in self.output.list("entries"):
-            if name.endswith(".json"):
+            if name.endswith(".json") and name[:-5] not in out:
                 d = self.output.read_json(f"entries/{name}")
                 out[d["key"]] = BankEntry.from_dict(d)
         return out
@@ -124,8 +127,3 @@ class AssetBank:
                 raise BankError(f"asset bank {self.uri}: {entry.file} does not match its sha256")
             tmp.replace(path)
         return path
-
-
-def file_sha256(path: str | Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()

@@ -96,10 +96,3 @@ def init_infinigen() -> ModuleType:
             logging.getLogger("infinigen").setLevel(logging.WARNING)
             _ready = True
         return infinigen
-
-
-def library_version() -> str:
-    """Infinigen's installed version; part of every asset-bank key."""
-    from importlib.metadata import version
-
-    return version("infinigen")

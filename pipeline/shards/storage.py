@@ -6,6 +6,7 @@ temporary name in the same directory, on object stores by a single PUT of the fi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -14,6 +15,12 @@ from pathlib import Path
 
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
+
+
+def file_sha256(path: str | Path) -> str:
+    """sha256 hex digest of a local file (shards, bank assets, user assets)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 class Output:

@@ -7,14 +7,13 @@ byte-identical shards (and equal sha256 in the manifest).
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import webdataset as wds
 
-from pipeline.shards.storage import Output
+from pipeline.shards.storage import Output, file_sha256
 
 
 @dataclass
@@ -24,11 +23,6 @@ class ShardInfo:
     bytes: int
     sha256: str
     keys: list[str] = field(default_factory=list)
-
-
-def _sha256(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 class ShardSeries:
@@ -77,7 +71,7 @@ class ShardSeries:
         self._file.close()
         info = self._current
         info.bytes = self._local.stat().st_size
-        info.sha256 = _sha256(self._local)
+        info.sha256 = file_sha256(self._local)
         self.output.publish_file(self._local, info.name)
         self.shards.append(info)
         self._writer = self._file = self._current = self._local = None
