@@ -103,7 +103,7 @@ def generators() -> dict[str, GeneratorEntry]:
 
 
 class InfinigenFactory(BaseModel):
-    """An Infinigen asset factory: its class (with the benchmark mappings), the role it plays in our
+    """An Infinigen asset factory: its class (with the benchmark mappings), the roles it plays in our
     layouts, the families that place it, and how to read its geometry (front, support surfaces)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -113,7 +113,7 @@ class InfinigenFactory(BaseModel):
     nyu40: str | None = None
     ade20k: str | None = None
     cityscapes: str | None = None
-    role: str
+    roles: list[str] = Field(min_length=1, description="the pieces it stands in for in our layouts")
     families: list[str] = Field(min_length=1)
     front_yaw: float = math.pi / 2
     supports: Literal["none", "top", "all", "largest"] = "none"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+from pipeline.scene_spec import Material
 from scenes.geometry import box
 from scenes.materials import material
 from scenes.piece import Piece
@@ -17,12 +18,15 @@ from scenes.sizes import sample
 MAX_COLUMNS = 8
 
 
-def building(rng: random.Random, max_w: float) -> Piece:
-    """A building facing +y (the street), origin on the ground under its centre; at most ``max_w`` wide."""
+def building(rng: random.Random, max_w: float, facade: Material | None = None) -> Piece:
+    """A building facing +y (the street), origin on the ground under its centre; at most ``max_w`` wide.
+
+    ``facade``: the wall material (e.g. an Infinigen brick or plaster), else a sampled primitive one."""
     s = sample(rng, "building")
     w, d, sh, n = min(s["w"], max_w), s["d"], s["storey_h"], s["storeys"]
     h = n * sh
     wall = material(rng, rng.choice(["plaster", "concrete", "stone", "tile"]))
+    wall = facade or wall
     glass = material(rng, "glass")
     trim = material(rng, rng.choice(["concrete", "stone", "metal"]))
     door = material(rng, rng.choice(["wood", "metal", "paint"]))

@@ -33,7 +33,7 @@ class Variant:
     key: str
     factory: str
     class_name: str
-    role: str
+    roles: tuple[str, ...]
     size: tuple[float, float, float]
     supports: tuple[dict, ...] = ()
 
@@ -49,7 +49,7 @@ class Catalogue:
     variants: tuple[Variant, ...]
 
     def for_role(self, role: str) -> tuple[Variant, ...]:
-        return tuple(v for v in self.variants if v.role == role)
+        return tuple(v for v in self.variants if role in v.roles)
 
     def __len__(self) -> int:
         return len(self.variants)
@@ -71,6 +71,16 @@ class Kit:
         if isinstance(made, tuple):
             return (self.swap(role, made[0], rng, max_size), *made[1:])
         return self.swap(role, made, rng, max_size)
+
+    def pick(self, role: str, rng: random.Random, fits: Callable[[tuple[float, float, float]], bool]
+             ) -> Variant | None:
+        """A bank variant of ``role`` whose size passes ``fits``, or ``None`` (primitives only, or none fits).
+
+        For pieces whose surroundings are cut to the asset (doors and windows in their wall holes)."""
+        if self.catalogue is None:
+            return None
+        fitting = [v for v in self.catalogue.for_role(role) if fits(v.size)]
+        return rng.choice(fitting) if fitting else None
 
     def swap(self, role: str, piece: Piece, rng: random.Random, max_size: tuple[float, float, float] | None = None,
              ) -> Piece:
@@ -109,6 +119,13 @@ def asset_piece(variant: Variant, stand_in: Piece) -> Piece:
     supports = tuple(Support(cx + s["x0"], cy + s["y0"], cx + s["x1"], cy + s["y1"], cz + s["z"],
                              s["clearance"], soft) for s in variant.supports)
     return Piece(variant.class_name, (part,), supports, lights, source=variant.source)
+
+
+def variant_piece(variant: Variant) -> Piece:
+    """``variant`` as a piece standing on z = 0, its footprint centred on the origin, front +Y."""
+    w, d, h = variant.size
+    return Piece(variant.class_name, (Part("asset", (0.0, 0.0, h / 2), (w, d, h), ASSET_MATERIAL, asset=variant.key),),
+                 source=variant.source)
 
 
 def kit_for(content: Content, catalogue: Catalogue | None, family: str) -> Kit:

@@ -23,7 +23,7 @@ from scenes.common import ObjectSet, Range, ViewParams, camera, pitch_towards, s
 from scenes.geometry import AABB, box
 from scenes.layout import Layout, Member
 from scenes.materials import infinigen_material, material
-from scenes.openings import door_clearance, door_parts, plan_openings, window_parts
+from scenes.openings import door_clearance, door_parts, opening_asset, plan_openings, window_parts
 from scenes.rooms import Opening, Room, sample_room, shell_parts
 from scenes.sizes import sample
 
@@ -69,11 +69,12 @@ def generate(params: IndoorParams, seed: int, scene_id: str, catalogue: Catalogu
     programme = ROOM_TYPES[room_type]
     room = sample_room(rng, programme.width, programme.depth, params.l_shape_prob)
     lo, hi = (min(n, params.max_windows) for n in programme.windows)
-    room, opening_sizes = plan_openings(rng, room, rng.randint(lo, hi))
+    kit = kit_for(params.content, catalogue, FAMILY)
+    room, opening_sizes = plan_openings(rng, room, rng.randint(lo, hi), kit)
     objs = ObjectSet(FAMILY)
     reserved = _shell(rng, room, opening_sizes, objs, params.content == "infinigen")
 
-    layout = Layout(room, rng, reserved, kit_for(params.content, catalogue, FAMILY))
+    layout = Layout(room, rng, reserved, kit)
     programme.build(rng, layout)
     _wall_decor(rng, layout, room_type)
     _clutter(rng, layout, params.clutter, programme.items)
@@ -120,11 +121,17 @@ def _shell(rng: random.Random, room: Room, opening_sizes: dict, objs: ObjectSet,
     reserved: list[AABB] = []
     windows = []
     for o in room.openings:
+        size = opening_sizes[o]
+        if "asset" in size:
+            piece = opening_asset(room, o, size)
+            iid = objs.add(piece.class_name, piece.parts, source=piece.source)
+        elif o.kind == "door":
+            iid = objs.add("door", door_parts(rng, room, o, size))
+        else:
+            iid = objs.add("window", window_parts(rng, room, o, size))
         if o.kind == "door":
-            objs.add("door", door_parts(rng, room, o, opening_sizes[o]))
             reserved.append(door_clearance(room, o))
         else:
-            iid = objs.add("window", window_parts(rng, room, o, opening_sizes[o]))
             reserved.append(objs.boxes[iid])
             windows.append((o, objs.boxes[iid]))
     for o, box_ in windows:

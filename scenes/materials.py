@@ -101,17 +101,25 @@ def material(rng: random.Random, kind: str, colors: tuple[str, ...] | None = Non
     )
 
 
-# Infinigen materials (module.Class under infinigen.assets.materials) per room surface, for content: infinigen.
+# Infinigen materials per surface, for content: infinigen. Entries are ``module.Class`` (a class with
+# ``generate()``) or ``module.shader_fn`` (a shader function) under infinigen.assets.materials.
 INFINIGEN_SURFACES: dict[str, tuple[str, ...]] = {
     "floor": ("wood.hardwood_floor.HardwoodFloor", "wood.tiled_wood.TiledWood", "wood.square_wood_tile.SquareWoodTile",
               "ceramic.tile.Tile", "ceramic.marble.Marble", "wood.composite_wood_tile.CompositeWoodTile"),
     "wall": ("ceramic.plaster.Plaster",),
     "ceiling": ("ceramic.plaster.Plaster",),
+    "ground": ("terrain.soil.shader_soil", "terrain.dirt.shader_dirt", "terrain.mud.shader_mud",
+               "terrain.cracked_ground.shader_cracked_ground"),
+    "mountain": ("terrain.stone.shader_stone", "terrain.chunkyrock.shader_rocks"),
+    "road": ("ceramic.concrete.Concrete", "terrain.cobble_stone.shader_cobblestone"),
+    "sidewalk": ("ceramic.tile.Tile", "ceramic.concrete.Concrete", "terrain.cobble_stone.shader_cobblestone"),
+    "curb": ("ceramic.concrete.Concrete", "terrain.stone.shader_stone"),
+    "facade": ("ceramic.brick.Brick", "ceramic.plaster.Plaster", "ceramic.concrete.Concrete"),
 }
 
 
 def infinigen_material(rng: random.Random, surface: str) -> Material:
-    """An Infinigen material for a room ``surface`` (floor, wall, ceiling), with its own seed."""
+    """An Infinigen material for ``surface`` (a key of ``INFINIGEN_SURFACES``), with its own seed."""
     kind = rng.choice(INFINIGEN_SURFACES[surface])
     return Material(kind=f"infinigen:{kind}", base_color=(0.5, 0.5, 0.5), color_name="", roughness=0.5,
                     seed=rng.randrange(2**31))

@@ -14,9 +14,10 @@ from pydantic import Field
 from pipeline.scene_spec import Part, SceneSpec
 from scenes import plants
 from scenes.assets import hdris_for
+from scenes.content import Catalogue, Content, kit_for
 from scenes.common import IntRange, Occupancy, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
 from scenes.geometry import box, cone, sphere
-from scenes.materials import material
+from scenes.materials import infinigen_material, material
 from scenes.piece import Piece
 from scenes.sizes import sample
 
@@ -27,6 +28,8 @@ EXTENT = 400.0
 class NatureParams(ViewParams):
     """Parameters of ``outdoor_nature``; counts per scene, sizes from the asset manifest."""
 
+    content: Content = Field("infinigen", description="infinigen: trees, bushes and rocks from the asset bank on "
+                             "Infinigen ground materials; primitive: the fast hand-built pieces")
     camera_height_m: Range = (1.0, 2.0)
     pitch_deg: Range = (-15.0, 10.0)
     roll_deg: Range = (-4.0, 4.0)
@@ -70,19 +73,23 @@ def rock(rng: random.Random) -> Piece:
     return Piece("rock", (Part("mesh", c, dims, material(rng, "stone"), vertices=local, faces=tuple(faces)),))
 
 
-def generate(params: NatureParams, seed: int, scene_id: str, catalogue=None) -> SceneSpec:
-    """Build one nature scene; a pure function of ``(params, seed)``."""
+def generate(params: NatureParams, seed: int, scene_id: str, catalogue: Catalogue | None = None) -> SceneSpec:
+    """Build one nature scene; a pure function of ``(params, seed)`` and, for Infinigen content, the bank's
+    ``catalogue``."""
     rng = random.Random(f"{FAMILY}:{seed}")
+    kit = kit_for(params.content, catalogue, FAMILY)
+    infinigen = params.content == "infinigen"
     occ = Occupancy(FAMILY)
     half = params.area_m / 2
-    ground = [box((0, 0, -0.25), (2 * EXTENT, 2 * EXTENT, 0.5), material(rng, rng.choice(["grass", "grass", "soil"])))]
-    hill_mat = material(rng, "grass")
+    ground_mat = infinigen_material(rng, "ground") if infinigen else material(rng, rng.choice(["grass", "grass", "soil"]))
+    ground = [box((0, 0, -0.25), (2 * EXTENT, 2 * EXTENT, 0.5), ground_mat)]
+    hill_mat = ground_mat if infinigen else material(rng, "grass")
     for _ in range(rng.randint(0, 4)):
         a, r = rng.uniform(0, 2 * math.pi), rng.uniform(half + 30, 250.0)
         w, hh = rng.uniform(30.0, 90.0), rng.uniform(5.0, 25.0)
         ground.append(sphere((r * math.cos(a), r * math.sin(a), 0.0), (w, w * rng.uniform(0.6, 1.0), 2 * hh), hill_mat))
     occ.add(Piece("terrain", tuple(ground)), ground=True)
-    rocky = material(rng, "stone", ("gray", "dark gray", "light gray"))
+    rocky = infinigen_material(rng, "mountain") if infinigen else material(rng, "stone", ("gray", "dark gray", "light gray"))
     for _ in range(rng.randint(0, 3)):
         a, r = rng.uniform(0, 2 * math.pi), rng.uniform(300.0, 380.0)
         w, hh = rng.uniform(150.0, 300.0), rng.uniform(60.0, 150.0)
@@ -91,8 +98,9 @@ def generate(params: NatureParams, seed: int, scene_id: str, catalogue=None) -> 
         lake = sample(rng, "water")
         lake_piece = Piece("water", (box((0, 0, 0.01), (lake["w"], lake["d"], 0.02), material(rng, "water")),))
         occ.try_add([lake_piece.placed(rng.uniform(-half / 2, half / 2), rng.uniform(-half / 2, half / 2))], gap=0.5)
-    makers = ([lambda r: plants.tree(r, "tree")] * rng.randint(*params.trees)
-              + [plants.bush] * rng.randint(*params.bushes) + [rock] * rng.randint(*params.rocks))
+    makers = ([lambda r: kit.make(plants.tree, r, "tree")] * rng.randint(*params.trees)
+              + [lambda r: kit.make(plants.bush, r)] * rng.randint(*params.bushes)
+              + [lambda r: kit.make(rock, r)] * rng.randint(*params.rocks))
     clusters = [(rng.uniform(-half, half), rng.uniform(-half, half)) for _ in range(rng.randint(1, 4))]
     for make in makers:
         piece = make(rng)

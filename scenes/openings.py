@@ -2,6 +2,8 @@
 
 Door and window parts stay inside their hole (linings, leaf, glass) except a handle and an interior
 window sill that reach a few centimetres into the room, so they never cut into wall segments.
+With Infinigen content the hole is cut to a bank door or window (its real size plus ``FIT`` of air on
+each side) and the asset fills it, centred in the wall's thickness.
 """
 
 from __future__ import annotations
@@ -9,7 +11,11 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+import math
+
+from scenes.content import Kit, variant_piece
 from scenes.geometry import AABB, parts_aabb
+from scenes.piece import Piece
 from scenes.materials import material
 from scenes.rooms import Opening, Room, edge_box
 from scenes.sizes import sample
@@ -17,28 +23,43 @@ from scenes.sizes import sample
 LINING = 0.02  # jamb lining thickness around a hole
 CORNER_GAP = 0.3  # keep holes this far from wall ends
 HOLE_GAP = 0.4  # and from each other
+HEAD_ROOM = 0.2  # wall left above the highest hole
+FIT = 0.002  # air between an asset and the sides of its hole
 
 
-def plan_openings(rng: random.Random, room: Room, windows: int) -> tuple[Room, dict[Opening, dict]]:
-    """Cut one door and up to ``windows`` windows; returns the room and each opening's sampled sizes."""
+def plan_openings(rng: random.Random, room: Room, windows: int, kit: Kit | None = None,
+                  ) -> tuple[Room, dict[Opening, dict]]:
+    """Cut one door and up to ``windows`` windows; returns the room and each opening's sampled sizes.
+
+    With a ``kit`` that has bank doors or windows fitting under the ceiling, holes take the asset's size
+    and the size dict carries the variant under ``"asset"``."""
     sizes: dict[Opening, dict] = {}
     openings: list[Opening] = []
     edges = room.edges
+    kit = kit or Kit(None, "")
     door = sample(rng, "door")
-    dw = door["w"] + 2 * LINING
+    dw, top = door["w"] + 2 * LINING, min(door["h"] + LINING, room.height - HEAD_ROOM)
+    asset = kit.pick("door", rng, lambda s: s[2] + FIT <= room.height - HEAD_ROOM)
+    if asset:
+        door = {**door, "asset": asset}
+        dw, top = asset.size[0] + 2 * FIT, asset.size[2] + FIT
     order = list(range(len(edges)))
     rng.shuffle(order)
     for i in order:
-        o = _fit(rng, room, i, dw, 0.0, min(door["h"] + LINING, room.height - 0.2), "door", openings)
+        o = _fit(rng, room, i, dw, 0.0, top, "door", openings)
         if o:
             openings.append(o)
             sizes[o] = door
             break
     for _ in range(windows):
         win = sample(rng, "window")
-        top = min(win["sill_h"] + win["h"], room.height - 0.2)
+        width, top = win["w"], min(win["sill_h"] + win["h"], room.height - HEAD_ROOM)
+        asset = kit.pick("window", rng, lambda s: win["sill_h"] + s[2] + FIT <= room.height - HEAD_ROOM)
+        if asset:
+            win = {**win, "asset": asset}
+            width, top = asset.size[0] + 2 * FIT, win["sill_h"] + asset.size[2] + FIT
         for _try in range(8):
-            o = _fit(rng, room, rng.randrange(len(edges)), win["w"], win["sill_h"], top, "window", openings)
+            o = _fit(rng, room, rng.randrange(len(edges)), width, win["sill_h"], top, "window", openings)
             if o:
                 openings.append(o)
                 sizes[o] = win
@@ -96,6 +117,14 @@ def window_parts(rng: random.Random, room: Room, o: Opening, size: dict):
         mid = (o.u0 + o.u1) / 2
         parts.append(edge_box(edge, mid - f / 2, mid + f / 2, -t / 2 - 0.03, -t / 2 + 0.03, z0, o.z1 - f, frame))
     return parts
+
+
+def opening_asset(room: Room, o: Opening, size: dict) -> Piece:
+    """The bank door or window of ``size["asset"]`` in hole ``o``: centred in the wall, front into the room."""
+    edge = room.edges[o.edge]
+    x, y = edge.at((o.u0 + o.u1) / 2, -room.wall_t / 2)
+    nx, ny = edge.inward
+    return variant_piece(size["asset"]).placed(x, y, o.z0, math.atan2(-nx, ny))
 
 
 def door_clearance(room: Room, o: Opening, depth: float = 1.0) -> AABB:

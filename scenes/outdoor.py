@@ -17,9 +17,10 @@ from pydantic import Field
 from pipeline.scene_spec import Light, SceneSpec, World
 from scenes import buildings, people, plants, streetfurniture as sf, vehicles
 from scenes.assets import hdris_for
+from scenes.content import Catalogue, Content, Kit, kit_for
 from scenes.common import IntRange, Occupancy, Range, ViewParams, camera, sun_and_sky, uniform
 from scenes.geometry import box
-from scenes.materials import material
+from scenes.materials import infinigen_material, material
 from scenes.piece import Piece
 from scenes.sizes import sample
 
@@ -27,11 +28,15 @@ FAMILY = "outdoor_street"
 EXTENT = 400.0  # half-length of road, sidewalks and lots; beyond it only sky
 TRAM_MEDIAN = 3.4  # width of the tram reservation between the two carriageways
 MARK_H = 0.003  # road markings are inset: asphalt top at -MARK_H, marking tops at 0
+FACADE_MATERIALS = 3  # Infinigen facade materials per street (each one is a node tree built per scene)
+STREET_TREE_MAX = (7.0, 7.0, 14.0)  # bank trees larger than this do not fit between kerb and facades
 
 
 class OutdoorParams(ViewParams):
     """Parameters of ``outdoor_street``; counts are per scene, sizes come from the asset manifest."""
 
+    content: Content = Field("infinigen", description="infinigen: Infinigen materials on road, sidewalks, curbs "
+                             "and facades, trees from the asset bank; primitive: the fast hand-built look")
     camera_height_m: Range = Field((1.2, 1.9), description="vehicle (1.2-1.6 m) to pedestrian eye heights")
     pitch_deg: Range = (-12.0, 6.0)
     roll_deg: Range = (-3.0, 3.0)
@@ -80,22 +85,26 @@ class Street:
         return 0.0 if y < 0 else math.pi
 
 
-def generate(params: OutdoorParams, seed: int, scene_id: str, catalogue=None) -> SceneSpec:
-    """Build one street scene; a pure function of ``(params, seed)``."""
+def generate(params: OutdoorParams, seed: int, scene_id: str, catalogue: Catalogue | None = None) -> SceneSpec:
+    """Build one street scene; a pure function of ``(params, seed)`` and, for Infinigen content, the bank's
+    ``catalogue``."""
     rng = random.Random(f"{FAMILY}:{seed}")
+    kit = kit_for(params.content, catalogue, FAMILY)
+    infinigen = params.content == "infinigen"
     tram = rng.random() < params.tram_prob
     st = Street(rng, tram)
     occ = Occupancy(FAMILY)
     night = rng.random() < params.night_prob
     crossing_x = rng.uniform(-st.length / 4, st.length / 4)
-    _ground(rng, occ, st, tram, crossing_x)
+    _ground(rng, occ, st, tram, crossing_x, infinigen)
     lights: list[Light] = []
+    facades = [infinigen_material(rng, "facade") for _ in range(FACADE_MATERIALS)] if infinigen else None
     for side in (-1, 1):
-        _buildings(rng, occ, st, side)
+        _buildings(rng, occ, st, side, facades)
     _signals(rng, occ, st, crossing_x)
     lights += _street_lights(rng, occ, st, night)
     _signs(rng, occ, st)
-    _trees(rng, occ, st)
+    _trees(rng, occ, st, kit)
     _sidewalk_items(rng, occ, st)
     if tram:
         t = vehicles.tram(rng)
@@ -121,9 +130,11 @@ def generate(params: OutdoorParams, seed: int, scene_id: str, catalogue=None) ->
 # ------------------------------------------------------------------ ground
 
 
-def _ground(rng: random.Random, occ: Occupancy, st: Street, tram: bool, crossing_x: float) -> None:
-    """Road with markings, curbs, sidewalks, lots (terrain) and, with a tram, the rail track."""
-    asphalt = material(rng, "asphalt")
+def _ground(rng: random.Random, occ: Occupancy, st: Street, tram: bool, crossing_x: float, infinigen: bool) -> None:
+    """Road with markings, curbs, sidewalks, lots (terrain) and, with a tram, the rail track.
+
+    ``infinigen``: road, curbs and sidewalks get Infinigen materials (concrete, cobblestone, tiles, stone)."""
+    asphalt = infinigen_material(rng, "road") if infinigen else material(rng, "asphalt")
     paint = material(rng, "paint", ("white",))
     yellow = material(rng, "paint", ("yellow", "white"))
     L, t = 2 * EXTENT, 0.3
@@ -160,6 +171,8 @@ def _ground(rng: random.Random, occ: Occupancy, st: Street, tram: bool, crossing
         occ.add(Piece("rail track", tuple(rails)), ground=True)
     stone = material(rng, rng.choice(["concrete", "stone"]), ("light gray", "gray"))
     walk = material(rng, rng.choice(["concrete", "tile", "stone"]))
+    if infinigen:
+        stone, walk = infinigen_material(rng, "curb"), infinigen_material(rng, "sidewalk")
     lot = material(rng, "grass")
     for sy in (-1, 1):
         yc = sy * (st.half + st.curb_w / 2)
@@ -175,12 +188,14 @@ def _ground(rng: random.Random, occ: Occupancy, st: Street, tram: bool, crossing
 # ------------------------------------------------------------------ lots
 
 
-def _buildings(rng: random.Random, occ: Occupancy, st: Street, side: int) -> None:
-    """A row of buildings along one side, some set back behind a front yard with a hedge, fence or wall."""
+def _buildings(rng: random.Random, occ: Occupancy, st: Street, side: int, facades: list | None) -> None:
+    """A row of buildings along one side, some set back behind a front yard with a hedge, fence or wall.
+
+    ``facades``: materials the walls are drawn from (Infinigen content), else each building picks its own."""
     x = -st.length / 2
     yaw = 0.0 if side < 0 else math.pi  # building front (+y local) faces the street
     while x < st.length / 2:
-        b = buildings.building(rng, st.length / 2 - x + 8.0)
+        b = buildings.building(rng, st.length / 2 - x + 8.0, rng.choice(facades) if facades else None)
         bw, bd = b.bbox.size[0] - 0.3, b.bbox.size[1] - 0.3
         setback = 0.0 if rng.random() < 0.65 else rng.uniform(2.5, 7.0)
         yc = side * (st.lot + setback + bd / 2 + 0.35)
@@ -251,14 +266,14 @@ def _signs(rng: random.Random, occ: Occupancy, st: Street) -> None:
         occ.try_add([post.placed(x, y, st.curb_h, yaw), plate.placed(x, y, st.curb_h, yaw)])
 
 
-def _trees(rng: random.Random, occ: Occupancy, st: Street) -> None:
+def _trees(rng: random.Random, occ: Occupancy, st: Street, kit: Kit) -> None:
     for side in (-1, 1):
         if rng.random() < 0.25:
             continue
         spacing = rng.uniform(8.0, 15.0)
         x = -st.length / 2 + rng.uniform(0, spacing)
         while x < st.length / 2:
-            t = plants.tree(rng, "street_tree")
+            t = kit.make(plants.tree, rng, "street_tree", role="tree", max_size=STREET_TREE_MAX)
             occ.try_add([t.placed(x, _kerb_y(st, side, 0.8), st.curb_h)], gap=0.1)
             x += spacing
 

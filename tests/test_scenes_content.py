@@ -19,7 +19,8 @@ SIZES = {"chair": (0.5, 0.55, 0.9), "desk_chair": (0.6, 0.6, 1.1), "armchair": (
          "table_lamp": (0.25, 0.25, 0.45), "ceiling_light": (0.45, 0.45, 0.1), "television": (1.2, 0.2, 0.75),
          "rug": (1.6, 1.1, 0.015), "toilet": (0.45, 0.7, 0.8), "bathtub": (1.7, 0.8, 0.6), "mirror": (0.6, 0.02, 0.8),
          "picture": (0.7, 0.02, 0.5), "plant": (0.4, 0.4, 1.0), "cup": (0.09, 0.09, 0.1), "bowl": (0.18, 0.18, 0.08),
-         "bottle": (0.08, 0.08, 0.25), "vase": (0.15, 0.15, 0.3), "book": (0.2, 0.15, 0.03), "pillow": (0.45, 0.15, 0.4)}
+         "bottle": (0.08, 0.08, 0.25), "vase": (0.15, 0.15, 0.3), "book": (0.2, 0.15, 0.03), "pillow": (0.45, 0.15, 0.4),
+         "door": (0.85, 0.06, 2.05), "window": (1.1, 0.12, 1.2)}
 TOPS = {"table", "coffee_table", "night_stand", "desk", "cabinet"}
 
 
@@ -29,11 +30,11 @@ def _catalogue(scale: float = 1.0) -> Catalogue:
     for name, f in infinigen_factories().items():
         if "indoor_room" not in f.families:
             continue
-        w, d, h = (scale * v for v in SIZES[f.role])
+        w, d, h = (scale * v for v in SIZES[f.roles[0]])
         top = {"x0": -w / 2 + 0.02, "y0": -d / 2 + 0.02, "x1": w / 2 - 0.02, "y1": d / 2 - 0.02, "z": h / 2,
                "clearance": 0.6, "area": w * d}
-        measured = (top,) if f.role in TOPS or f.role == "bookshelf" else ()
-        variants.append(Variant(f"key-{name}", name, f.class_name, f.role, (w, d, h), _supports(measured, f.supports)))
+        measured = (top,) if f.roles[0] in TOPS or f.roles[0] == "bookshelf" else ()
+        variants.append(Variant(f"key-{name}", name, f.class_name, tuple(f.roles), (w, d, h), _supports(measured, f.supports)))
     return Catalogue(tuple(variants))
 
 
@@ -62,7 +63,7 @@ def test_assets_keep_their_size_sit_on_floor_or_support_and_do_not_overlap(room,
             if o.supported_by is not None:  # stands on its support's surface
                 sup = by_id[o.supported_by]
                 assert any(box.lo[2] == pytest.approx(s, abs=1e-6) for s in _support_heights(sup)), o
-            elif o.class_name not in ("ceiling light", "picture", "mirror", "television", "lamp"):
+            elif o.class_name not in ("ceiling light", "picture", "mirror", "television", "lamp", "window"):
                 assert box.lo[2] == pytest.approx(0.0, abs=1e-6), o  # on the floor
         free = [o for o in spec.objects if o.supported_by is None and o.class_name not in
                 ("floor", "ceiling", "wall", "terrain", "rug", "window", "door", "curtain")]
@@ -71,6 +72,24 @@ def test_assets_keep_their_size_sit_on_floor_or_support_and_do_not_overlap(room,
                 if _supports_other(a, b, spec):
                     continue
                 assert not _overlap(a, b), f"{room} seed {seed}: {a.class_name} {a.instance_id} overlaps {b.class_name}"
+
+
+@pytest.mark.parametrize("room", ["living room", "bedroom", "kitchen"])
+def test_bank_doors_and_windows_fill_their_wall_holes(room):
+    seen = set()
+    for seed in range(6):
+        spec = _room(seed, room)
+        walls = [part_aabb(p) for o in spec.objects if o.class_name == "wall" for p in o.parts]
+        for o in spec.objects:
+            if o.source.startswith("infinigen:") and o.class_name in ("door", "window"):
+                seen.add(o.class_name)
+                box = part_aabb(o.parts[0])
+                assert not any(box.overlaps(w) for w in walls), f"{room} seed {seed}: {o.class_name} cuts a wall"
+                if o.class_name == "door":
+                    assert box.lo[2] == pytest.approx(0.0, abs=1e-6)
+                lo, hi = (min(b.lo[2] for b in walls), max(b.hi[2] for b in walls))
+                assert lo <= box.lo[2] and box.hi[2] <= hi - 0.2 + 1e-6  # under the ceiling, with wall above
+    assert seen == {"door", "window"}
 
 
 def _support_heights(obj) -> list[float]:

@@ -53,7 +53,7 @@ def catalogue(items: list[BankItem], entries: dict[str, BankEntry]) -> Catalogue
     for item in items:
         e, f = entries[item.key], factories[item.factory]
         supports = _supports(e.supports, f.supports)
-        variants.append(Variant(item.key, item.factory, f.class_name, f.role, e.size, supports))
+        variants.append(Variant(item.key, item.factory, f.class_name, tuple(f.roles), e.size, supports))
     return Catalogue(tuple(variants))
 
 

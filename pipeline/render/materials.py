@@ -153,7 +153,8 @@ def _pass_shadow_rays(nodes, links, bsdf) -> None:
 
 
 def _infinigen_material(spec: Material) -> bpy.types.Material:
-    """Infinigen's material ``spec.kind`` generated with ``spec.seed``, made to write the label AOVs."""
+    """Infinigen's material ``spec.kind`` (a class with ``generate()`` or a ``shader_*`` function) generated
+    with ``spec.seed``, made to write the label AOVs."""
     import importlib
 
     from pipeline.render.infinigen_boot import init_infinigen
@@ -161,10 +162,12 @@ def _infinigen_material(spec: Material) -> bpy.types.Material:
     init_infinigen()
     from infinigen.core.util.math import FixedSeed
 
+    from infinigen.core.surface import shaderfunc_to_material
+
     module, name = spec.kind[len(INFINIGEN_PREFIX):].rsplit(".", 1)
-    cls = getattr(importlib.import_module(f"infinigen.assets.materials.{module}"), name)
+    made = getattr(importlib.import_module(f"infinigen.assets.materials.{module}"), name)
     with FixedSeed(spec.seed):
-        mat = cls().generate()
+        mat = shaderfunc_to_material(made) if name.startswith("shader_") else made().generate()
     add_label_aovs(mat)
     mat.displacement_method = "BUMP"  # true displacement would move surfaces away from the label geometry
     return mat
