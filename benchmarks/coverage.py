@@ -1,5 +1,6 @@
 """Coverage figures of a finished dataset (issue 5's done-when): classes present, depth range, rejections,
-view kinds and the scene build share of render time.
+view kinds and the scene build share of render time; and issue 10's: provenance by pixel share of object
+instances per family, distinct bank variants per 100 views.
 
     .venv/bin/pipeline render configs/mixed200.yaml --out out/mixed200
     .venv/bin/python benchmarks/coverage.py out/mixed200 --config configs/mixed200.yaml
@@ -16,6 +17,8 @@ import statistics
 import time
 from collections import Counter
 
+import numpy as np
+
 from pipeline.bank.build import bank_uri, job_catalogue
 from pipeline.config import load_config
 from pipeline.consumers.stats import dataset_stats
@@ -23,6 +26,7 @@ from pipeline.plan import plan_units
 from pipeline.shards import layout
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
+from pipeline.shards.members import read_png
 from pipeline.taxonomy import benchmark_classes, load_taxonomy, mapping
 from scenes import get_family
 
@@ -43,16 +47,53 @@ def view_kinds_and_timings(dataset: str) -> tuple[Counter, dict[str, list[float]
     return kinds, timings
 
 
-def generate_seconds_per_scene(config_path: str, dataset: str) -> float:
-    """Mean seconds of the pure ``generate`` step over the config's planned scenes (bank: the dataset's)."""
+STRUCTURE = {"floor", "wall", "ceiling", "terrain", "road", "sidewalk", "curb", "building", "sky", "water",
+             "mountain"}  # surfaces, not objects: left out of provenance shares
+
+
+def provenance(dataset: str, assets: dict[str, dict[int, str]]) -> tuple[dict[str, dict[str, float]], float, int]:
+    """Per family, the share of object-instance pixels by source kind (infinigen, user, primitive); the
+    distinct bank variants seen per 100 views (mean over blocks of 100 views in shard order; ``assets``:
+    scene id -> instance id -> bank key, from regenerating the scenes); and the views read. Structure
+    classes are left out."""
+    output = Output(dataset)
+    manifest = output.read_json(layout.MANIFEST)
+    pixels: dict[str, Counter] = {}
+    seen: list[set[str]] = []
+    for shard in manifest["series"]["views"]:
+        for sample in iter_samples(output, shard["name"]):
+            meta = json.loads(sample["json"])
+            seen.append(set())
+            ids, counts = np.unique(read_png(sample["instance.png"]), return_counts=True)
+            fam = pixels.setdefault(meta["family"], Counter())
+            for i, n in zip(ids.tolist(), counts.tolist()):
+                cls, src = meta["instance_classes"].get(str(i)), meta["instance_sources"].get(str(i))
+                if cls is None or src is None or cls in STRUCTURE:
+                    continue
+                fam[src.split(":", 1)[0]] += n
+                key = assets.get(meta["scene_id"], {}).get(i)
+                if key:
+                    seen[-1].add(key)
+    shares = {f: {k: round(v / max(sum(c.values()), 1), 4) for k, v in c.most_common()} for f, c in pixels.items()}
+    blocks = [set().union(*seen[i:i + 100]) for i in range(0, max(len(seen) - 99, 1), 100)]
+    return shares, sum(map(len, blocks)) / max(len(blocks), 1), len(seen)
+
+
+def generate_scenes(config_path: str, dataset: str) -> tuple[float, dict[str, dict[int, str]]]:
+    """Mean seconds of the pure ``generate`` step over the config's planned scenes (bank: the dataset's),
+    and each scene's bank assets (scene id -> instance id -> bank key)."""
     config = load_config(config_path)
     catalogue = job_catalogue(config, bank_uri(config, dataset))
     scenes = [task for unit in plan_units(config) for task in unit.scenes]
-    start = time.perf_counter()
+    assets: dict[str, dict[int, str]] = {}
+    seconds = 0.0
     for task in scenes:
         params_model, generate = get_family(task.family)
-        generate(params_model.model_validate(task.params), task.seed, task.scene_id, catalogue)
-    return (time.perf_counter() - start) / max(len(scenes), 1)
+        start = time.perf_counter()
+        spec = generate(params_model.model_validate(task.params), task.seed, task.scene_id, catalogue)
+        seconds += time.perf_counter() - start
+        assets[spec.scene_id] = {o.instance_id: o.parts[0].asset for o in spec.objects if o.parts[0].asset}
+    return seconds / max(len(scenes), 1), assets
 
 
 def main() -> None:
@@ -67,6 +108,8 @@ def main() -> None:
     to_cityscapes = mapping("cityscapes")
     cityscapes = {to_cityscapes[c] for c in present if c in to_cityscapes}
     kinds, timings = view_kinds_and_timings(args.dataset)
+    generate_s, assets = generate_scenes(args.config, args.dataset) if args.config else (None, {})
+    shares, variants, views = provenance(args.dataset, assets)
     reasons = Counter(r["reason"].split(":", 1)[0] for r in manifest["rejected"])
     planned = stats["views"] + stats["rejected_views"]
     build, rgb, label = (sum(timings.get(k, [0.0])) for k in ("scene_build", "rgb_render", "label_render"))
@@ -82,7 +125,9 @@ def main() -> None:
         "label_render_s_per_view": round(statistics.mean(timings["label_render"]), 3),
         "scene_build_s_per_scene": round(build / max(manifest["counts"]["scenes"], 1), 3),
         "scene_build_share_of_render": round(build / max(rgb + label, 1e-9), 4),
-        "generate_s_per_scene": round(generate_seconds_per_scene(args.config, args.dataset), 3) if args.config else None,
+        "generate_s_per_scene": None if generate_s is None else round(generate_s, 3),
+        "provenance_pixel_share": shares,
+        "distinct_variants_per_100_views": round(variants, 1) if args.config else None,
         "wall_s": manifest["run"]["wall_s"], "core_s_per_view": manifest["run"]["core_s_per_view"],
     }
     print(json.dumps(report, indent=1))

@@ -118,6 +118,9 @@ class InfinigenFactory(BaseModel):
     front_yaw: float = math.pi / 2
     supports: Literal["none", "top", "all", "largest"] = "none"
     slow: bool = False
+    spawn: dict[str, float] = Field(default_factory=dict, description="keyword arguments of spawn_asset (e.g. "
+                                    "distance: the viewing distance in metres Infinigen sets mesh detail for); "
+                                    "part of every bank key")
 
     @property
     def import_path(self) -> str:

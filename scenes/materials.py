@@ -108,7 +108,7 @@ INFINIGEN_SURFACES: dict[str, tuple[str, ...]] = {
               "ceramic.tile.Tile", "ceramic.marble.Marble", "wood.composite_wood_tile.CompositeWoodTile"),
     "wall": ("ceramic.plaster.Plaster",),
     "ceiling": ("ceramic.plaster.Plaster",),
-    "ground": ("terrain.soil.shader_soil", "terrain.dirt.shader_dirt", "terrain.mud.shader_mud",
+    "ground": ("terrain.soil.shader_soil", "terrain.dirt.shader_dirt",
                "terrain.cracked_ground.shader_cracked_ground"),
     "mountain": ("terrain.stone.shader_stone", "terrain.chunkyrock.shader_rocks"),
     "road": ("ceramic.concrete.Concrete", "terrain.cobble_stone.shader_cobblestone"),

@@ -134,3 +134,61 @@ def test_swapped_lamps_keep_their_lights_inside_the_asset():
         lamp_boxes = [part_aabb(o.parts[0]) for o in spec.objects if o.source == "infinigen:CeilingLightFactory"]
         area = [li for li in spec.lights if li.kind == "area"]
         assert len(area) >= len(lamp_boxes)
+
+
+def _outdoor_catalogue() -> Catalogue:
+    """Made-up bank variants for the outdoor roles: two trees (one too big for a street), a bush, a rock."""
+    sizes = {"TreeFactory": [(5.0, 4.5, 9.0), (12.0, 11.0, 18.0)], "BushFactory": [(0.9, 0.85, 0.9)],
+             "BoulderFactory": [(1.4, 2.8, 1.6)]}
+    factories = infinigen_factories()
+    return Catalogue(tuple(Variant(f"key-{name}-{i}", name, factories[name].class_name, tuple(factories[name].roles), size)
+                           for name, options in sizes.items() for i, size in enumerate(options)))
+
+
+def test_nature_places_bank_trees_bushes_rocks_on_the_ground_apart():
+    catalogue = _outdoor_catalogue()
+    for seed in range(3):
+        spec = build("outdoor_nature", {"views": 1}, seed, f"n{seed}", catalogue)
+        assets = [o for o in spec.objects if o.source.startswith("infinigen:")]
+        assert {o.source for o in assets} == {"infinigen:TreeFactory", "infinigen:BushFactory", "infinigen:BoulderFactory"}
+        assert not [o for o in spec.objects if o.class_name in ("tree", "vegetation", "rock")
+                    and not o.source.startswith("infinigen:")]
+        for o in assets:
+            assert part_aabb(o.parts[0]).lo[2] == pytest.approx(0.0, abs=1e-6)
+        for i, a in enumerate(assets):
+            for b in assets[i + 1:]:
+                assert not _overlap(a, b), f"seed {seed}: {a.source} {a.instance_id} overlaps {b.source}"
+        terrain = next(o for o in spec.objects if o.class_name == "terrain")
+        assert terrain.parts[0].material.kind.startswith("infinigen:terrain.")
+
+
+def test_street_gets_infinigen_surfaces_and_bank_trees_that_fit():
+    catalogue = _outdoor_catalogue()
+    kinds, trees = {}, set()
+    for seed in range(4):
+        spec = build("outdoor_street", {"views": 1}, seed, f"s{seed}", catalogue)
+        for o in spec.objects:
+            if o.class_name in ("road", "sidewalk", "curb", "building"):
+                kinds.setdefault(o.class_name, set()).add(o.parts[0].material.kind)
+            if o.class_name == "tree":
+                assert o.source == "infinigen:TreeFactory"
+                trees.add(o.parts[0].asset)
+    assert all(k.startswith("infinigen:") for ks in kinds.values() for k in ks), kinds
+    assert set(kinds) == {"road", "sidewalk", "curb", "building"}
+    assert trees == {"key-TreeFactory-0"}  # the 12 m crown never fits between kerb and facades
+    prim = build("outdoor_street", {"views": 1, "content": "primitive"}, 0, "p")
+    assert {o.source for o in prim.objects} == {"primitive:outdoor_street"}
+
+
+def test_family_whose_factories_have_no_variants_gets_an_empty_catalogue_not_an_error(tmp_path):
+    from pipeline.bank.build import job_catalogue
+    from pipeline.config import parse_config
+
+    config = parse_config({"name": "t", "scenes": [{"family": "outdoor_street", "count": 1, "params": {"views": 1}}],
+                           "bank": {"per_factory": {"TreeFactory": 0}}})
+    catalogue = job_catalogue(config, str(tmp_path / "bank"))
+    assert catalogue is not None and len(catalogue) == 0
+    spec = build("outdoor_street", {"views": 1}, 0, "s", catalogue)
+    road = next(o for o in spec.objects if o.class_name == "road")
+    assert road.parts[0].material.kind.startswith("infinigen:")  # materials stay Infinigen
+    assert not any(o.source.startswith("infinigen:") for o in spec.objects)

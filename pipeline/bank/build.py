@@ -14,7 +14,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from pipeline.bank.plan import BankItem, bank_items, catalogue, library_version
+from pipeline.bank.plan import BankItem, bank_items, catalogue, infinigen_families, library_version
 from pipeline.bank.store import AssetBank, BankEntry
 from pipeline.config import JobConfig
 from pipeline.shards import layout
@@ -44,7 +44,8 @@ def build_items(items: list[BankItem], uri: str) -> list[dict]:
             if bank.has(item.key):
                 continue
             blend = scratch / f"{item.key}.blend"
-            facts = build_asset(item.import_path, item.seed, factories[item.factory].front_yaw, blend)
+            f = factories[item.factory]
+            facts = build_asset(item.import_path, item.seed, f.front_yaw, blend, f.spawn)
             entry = BankEntry(key=item.key, factory=item.factory, seed=item.seed, library_version=lib,
                               size=tuple(facts["size"]), sha256=file_sha256(blend), vertices=facts["vertices"],
                               faces=facts["faces"], build_s=facts["build_s"], supports=tuple(facts["supports"]))
@@ -88,8 +89,10 @@ def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str |
 
 
 def job_catalogue(config: JobConfig, uri: str) -> Catalogue | None:
-    """The catalogue scenes of this job draw from (``None`` when no family uses Infinigen content)."""
-    items = bank_items(config)
-    if not items:
+    """The catalogue scenes of this job draw from (``None`` when no family uses Infinigen content; empty
+    when those families' factories all have zero variants, so they place primitives but keep Infinigen
+    materials)."""
+    if not infinigen_families(config):
         return None
-    return catalogue(items, AssetBank(uri).entries())
+    items = bank_items(config)
+    return catalogue(items, AssetBank(uri).entries() if items else {})

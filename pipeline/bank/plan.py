@@ -29,16 +29,21 @@ class BankItem:
         return infinigen_factories()[self.factory].import_path
 
 
+def infinigen_families(config: JobConfig) -> set[str]:
+    """The job's scene families with ``content: infinigen``."""
+    return {s.family for s in config.scenes if getattr(s.parsed_params(), "content", None) == "infinigen"}
+
+
 def bank_items(config: JobConfig) -> list[BankItem]:
     """Entries for every factory a family with ``content: infinigen`` places: seeds 0..n-1, n from
     ``bank.per_factory`` or ``bank.variants``. Factory order is the manifest's."""
-    families = {s.family for s in config.scenes if getattr(s.parsed_params(), "content", None) == "infinigen"}
+    families = infinigen_families(config)
     lib = library_version()
     items = []
     for name, f in infinigen_factories().items():
         if families & set(f.families):
             n = config.bank.per_factory.get(name, config.bank.variants)
-            items += [BankItem(name, seed, entry_key(f.import_path, seed, lib)) for seed in range(n)]
+            items += [BankItem(name, seed, entry_key(f.import_path, seed, lib, f.spawn or None)) for seed in range(n)]
     return items
 
 

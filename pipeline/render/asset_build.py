@@ -32,7 +32,7 @@ SUPPORT_INSET_M = 0.02
 OPEN_CLEARANCE_M = 0.6  # clearance of a surface with nothing of the asset above it
 
 
-def _spawn(factory: str, seed: int) -> bpy.types.Object:
+def _spawn(factory: str, seed: int, spawn: dict) -> bpy.types.Object:
     import gin
     from infinigen.core.util.math import FixedSeed
 
@@ -41,7 +41,7 @@ def _spawn(factory: str, seed: int) -> bpy.types.Object:
         cls = getattr(importlib.import_module(module), name)
     with FixedSeed(seed):
         fac = cls(seed)
-        root = fac.spawn_asset(seed)
+        root = fac.spawn_asset(seed, **spawn)
         fac.finalize_assets(root)
     return root
 
@@ -162,12 +162,13 @@ def find_supports(normals: np.ndarray, centres: np.ndarray, areas: np.ndarray, c
     return sorted(out, key=lambda s: s["z"])
 
 
-def build_asset(factory: str, seed: int, front_yaw: float, out_path: Path) -> dict:
-    """Run ``factory`` (``module.Class``) with ``seed``, save the baked asset to ``out_path``; returns its facts."""
+def build_asset(factory: str, seed: int, front_yaw: float, out_path: Path, spawn: dict | None = None) -> dict:
+    """Run ``factory`` (``module.Class``) with ``seed`` (and ``spawn`` keyword arguments of ``spawn_asset``),
+    save the baked asset to ``out_path``; returns its facts."""
     init_infinigen()
     clear_scene()
     t0 = time.perf_counter()
-    obj = _bake_to_one_mesh(_spawn(factory, seed))
+    obj = _bake_to_one_mesh(_spawn(factory, seed, spawn or {}))
     obj.name = f"asset_{factory.rsplit('.', 1)[1]}_{seed}"
     _labelled_materials(obj)
     verts = _normalise(obj, front_yaw)
