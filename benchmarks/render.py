@@ -12,7 +12,12 @@ Both wall-clock and process CPU seconds are recorded: on a shared machine the wa
 other people's load, while CPU seconds (all render threads) are the core-seconds a view costs, so
 ratios and core-hours are taken from CPU time and wall figures are reported beside them.
 
+(d) ``content`` (only when asked): standard preset, the same scenes with ``content: primitive`` and with
+    Infinigen content from ``--bank``: CPU seconds per view before/after and the scene build share.
+
     nice -n 10 .venv/bin/python benchmarks/render.py --part all --size 512
+    nice -n 10 .venv/bin/python benchmarks/render.py --part content --size 320 \
+        --config configs/mixed200.yaml --bank out/mixed200/bank
 """
 
 from __future__ import annotations
@@ -27,15 +32,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import bank_content
+
 FAMILIES = ("indoor_room", "outdoor_street", "outdoor_nature")
 
 
-def _scene(k: int, size: int, views: int = 1):
-    from scenes import build, primitive_params
+def _scene(k: int, size: int, views: int = 1, catalogue=None):
+    from scenes import build
 
     family = FAMILIES[k % len(FAMILIES)]
-    params = {"views": views, "resolutions": [[size, size]], **primitive_params(family)}
-    return build(family, params, seed=1000 + k, scene_id=f"bench_{k:03d}")
+    params = {"views": views, "resolutions": [[size, size]], **bank_content.params(family, catalogue)}
+    return build(family, params, seed=1000 + k, scene_id=f"bench_{k:03d}", catalogue=catalogue)
 
 
 def _timed(fn, *args) -> tuple[float, float]:
@@ -104,15 +111,19 @@ def label_cost(size: int, pairs: int, scenes: int) -> dict:
     }
 
 
-def _run_scenes(quality: str, size: int, scene_ids: range, views: int) -> tuple[list, dict]:
-    """Render the scenes with a fresh worker; return (specs and views, time totals)."""
+def _run_scenes(quality: str, size: int, scene_ids: range, views: int, catalogue=None, resolver=None,
+                ) -> tuple[list, dict]:
+    """Render the scenes with a fresh worker; return (specs and views, time totals). ``generate`` is the
+    pure scene generation, timed apart from ``wall``/``cpu`` (the ``render_scene`` calls)."""
     from pipeline.render.settings import RenderSettings
     from pipeline.render.worker import RenderWorker
 
-    worker = RenderWorker(RenderSettings(quality=quality))
-    out, wall, cpu = [], 0.0, 0.0
+    worker = RenderWorker(RenderSettings(quality=quality), resolver)
+    out, wall, cpu, generate = [], 0.0, 0.0, 0.0
     for k in scene_ids:
-        spec = _scene(k, size, views)
+        g0 = time.perf_counter()
+        spec = _scene(k, size, views, catalogue)
+        generate += time.perf_counter() - g0
         t0, c0 = time.perf_counter(), time.process_time()
         rendered = worker.render_scene(spec)
         dt, dc = time.perf_counter() - t0, time.process_time() - c0
@@ -122,7 +133,7 @@ def _run_scenes(quality: str, size: int, scene_ids: range, views: int) -> tuple[
         print(f"  {quality:8s} scene {k:3d} {spec.family:15s} wall {dt:7.2f} s cpu {dc:7.2f} s  "
               + "  ".join(f"{key} {val:.3f}" for key, val in t.items()), flush=True)
     worker.close()
-    totals = {"wall": wall, "cpu": cpu}
+    totals = {"wall": wall, "cpu": cpu, "generate": generate}
     for _, rendered in out:
         for v in rendered:
             for key, val in v.timings.items():
@@ -169,17 +180,37 @@ def presets(size: int, scenes: int) -> dict:
     return out
 
 
+def content(size: int, scenes: int, catalogue, resolver) -> dict:
+    """Standard preset, the same scenes with primitive and with Infinigen content: CPU seconds per view and
+    the scene build share (generation + Blender build with bank loads, over Cycles render time)."""
+    if catalogue is None:
+        raise SystemExit("--part content needs --config and --bank")
+    out: dict = {"views": scenes}
+    for name, cat, res in (("primitive", None, None), ("infinigen", catalogue, resolver)):
+        _, t = _run_scenes("standard", size, range(scenes), 1, cat, res)
+        render = t["rgb_render"] + t["label_render"]
+        out[name] = {"cpu_seconds_per_view": round(t["cpu"] / t["views"], 2),
+                     "wall_seconds_per_view": round(t["wall"] / t["views"], 2),
+                     "scene_build_share_of_render": round((t["generate"] + t["scene_build"]) / render, 4)}
+    out["cpu_ratio_infinigen_to_primitive"] = round(out["infinigen"]["cpu_seconds_per_view"]
+                                                    / out["primitive"]["cpu_seconds_per_view"], 3)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--part", choices=["label", "share", "presets", "all"], default="all")
+    ap.add_argument("--part", choices=["label", "share", "presets", "content", "all"], default="all")
     ap.add_argument("--size", type=int, default=512, help="square image size in pixels")
     ap.add_argument("--label-pairs", type=int, default=4, help="interleaved pairs per scene for (a)")
     ap.add_argument("--label-scenes", type=int, default=3)
     ap.add_argument("--share-scenes", type=int, default=20)
     ap.add_argument("--share-views", type=int, default=1, help="views per scene for (b); 1 is the worst case")
     ap.add_argument("--preset-scenes", type=int, default=3)
+    ap.add_argument("--content-scenes", type=int, default=6, help="scenes per content mode for (d)")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    bank_content.add_arguments(ap)
     args = ap.parse_args(argv)
+    catalogue, resolver = bank_content.source(args)
 
     results: dict = {"size": f"{args.size}x{args.size}", "loadavg_start": os.getloadavg()}
     if args.part in ("label", "all"):
@@ -191,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.part in ("presets", "all"):
         results["presets"] = presets(args.size, args.preset_scenes)
         print(json.dumps(results["presets"]), flush=True)
+    if args.part == "content":
+        results["content"] = content(args.size, args.content_scenes, catalogue, resolver)
+        print(json.dumps(results["content"]), flush=True)
     results["loadavg_end"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     if args.json:

@@ -6,6 +6,7 @@ measures what a worker keeps between scenes rather than render buffers. RSS is r
 the mean seconds per scene at the start and the end, to catch a worker that slows down over time.
 
     nice -n 10 .venv/bin/python benchmarks/render_memory.py --scenes 100
+    nice -n 10 .venv/bin/python benchmarks/render_memory.py --scenes 100 --config configs/mixed200.yaml --bank out/mixed200/bank
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import gc
 import json
 import sys
 import time
+
+import bank_content
 
 FAMILIES = ("indoor_room", "outdoor_street", "outdoor_nature")
 
@@ -34,22 +37,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--height", type=int, default=72)
     ap.add_argument("--samples", type=int, default=4)
     ap.add_argument("--max-growth", type=float, default=0.05)
+    bank_content.add_arguments(ap)
     args = ap.parse_args(argv)
     if args.scenes < 10:
         ap.error("--scenes must be at least 10")
 
     from pipeline.render.settings import RenderSettings
     from pipeline.render.worker import RenderWorker
-    from scenes import build, primitive_params
+    from scenes import build
 
+    catalogue, resolver = bank_content.source(args)
     rss = {"start": rss_mib()}
-    worker = RenderWorker(RenderSettings(quality="draft", samples=args.samples))
+    worker = RenderWorker(RenderSettings(quality="draft", samples=args.samples), resolver)
     rss["after_init"] = rss_mib()
     seconds: list[float] = []
     params = {"views": 1, "resolutions": [[args.width, args.height]]}
     for k in range(1, args.scenes + 1):
         family = FAMILIES[k % len(FAMILIES)]
-        spec = build(family, {**params, **primitive_params(family)}, seed=k, scene_id=f"mem_{k:04d}")
+        spec = build(family, {**params, **bank_content.params(family, catalogue)}, seed=k, scene_id=f"mem_{k:04d}",
+                     catalogue=catalogue)
         t0 = time.perf_counter()
         worker.render_scene(spec)
         seconds.append(time.perf_counter() - t0)
@@ -63,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "scenes": args.scenes,
         "image": f"{args.width}x{args.height}",
+        "content": "infinigen" if catalogue is not None else "primitive",
         "samples": args.samples,
         "rss_mib": {"start": round(rss["start"], 1), "after_init": round(rss["after_init"], 1),
                     "scene_1": round(rss[1], 1), "scene_10": round(rss[10], 1),

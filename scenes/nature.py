@@ -23,6 +23,9 @@ from scenes.sizes import sample
 
 FAMILY = "outdoor_nature"
 EXTENT = 400.0
+# Infinigen has soil, dirt and cracked-ground shaders but grass only as scattered blade geometry (too heavy
+# for a 800 m plane), so a third of Infinigen-content scenes keep our grass ground
+INFINIGEN_GROUND_PROB = 2 / 3
 
 
 class NatureParams(ViewParams):
@@ -81,7 +84,12 @@ def generate(params: NatureParams, seed: int, scene_id: str, catalogue: Catalogu
     infinigen = params.content == "infinigen"
     occ = Occupancy(FAMILY)
     half = params.area_m / 2
-    ground_mat = infinigen_material(rng, "ground") if infinigen else material(rng, rng.choice(["grass", "grass", "soil"]))
+    if not infinigen:
+        ground_mat = material(rng, rng.choice(["grass", "grass", "soil"]))
+    elif rng.random() < INFINIGEN_GROUND_PROB:
+        ground_mat = infinigen_material(rng, "ground")
+    else:
+        ground_mat = material(rng, "grass")
     ground = [box((0, 0, -0.25), (2 * EXTENT, 2 * EXTENT, 0.5), ground_mat)]
     hill_mat = ground_mat if infinigen else material(rng, "grass")
     for _ in range(rng.randint(0, 4)):

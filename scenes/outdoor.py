@@ -100,7 +100,7 @@ def generate(params: OutdoorParams, seed: int, scene_id: str, catalogue: Catalog
     lights: list[Light] = []
     facades = [infinigen_material(rng, "facade") for _ in range(FACADE_MATERIALS)] if infinigen else None
     for side in (-1, 1):
-        _buildings(rng, occ, st, side, facades)
+        _buildings(rng, occ, st, side, facades, kit)
     _signals(rng, occ, st, crossing_x)
     lights += _street_lights(rng, occ, st, night)
     _signs(rng, occ, st)
@@ -188,7 +188,7 @@ def _ground(rng: random.Random, occ: Occupancy, st: Street, tram: bool, crossing
 # ------------------------------------------------------------------ lots
 
 
-def _buildings(rng: random.Random, occ: Occupancy, st: Street, side: int, facades: list | None) -> None:
+def _buildings(rng: random.Random, occ: Occupancy, st: Street, side: int, facades: list | None, kit: Kit) -> None:
     """A row of buildings along one side, some set back behind a front yard with a hedge, fence or wall.
 
     ``facades``: materials the walls are drawn from (Infinigen content), else each building picks its own."""
@@ -200,11 +200,12 @@ def _buildings(rng: random.Random, occ: Occupancy, st: Street, side: int, facade
         setback = 0.0 if rng.random() < 0.65 else rng.uniform(2.5, 7.0)
         yc = side * (st.lot + setback + bd / 2 + 0.35)
         if occ.try_add([b.placed(x + bw / 2 + 0.15, yc, st.curb_h, yaw)], gap=0.0) and setback > 0:
-            _front_yard(rng, occ, st, side, x + 0.3, x + bw, setback)
+            _front_yard(rng, occ, st, side, x + 0.3, x + bw, setback, kit)
         x += bw + 0.3 + (rng.uniform(1.0, 5.0) if rng.random() < 0.4 else 0.0)
 
 
-def _front_yard(rng: random.Random, occ: Occupancy, st: Street, side: int, x0: float, x1: float, depth: float) -> None:
+def _front_yard(rng: random.Random, occ: Occupancy, st: Street, side: int, x0: float, x1: float, depth: float,
+                kit: Kit) -> None:
     length = x1 - x0
     kind = rng.choice(["hedge", "fence", "wall", "none"])
     y = side * (st.lot + 0.6)
@@ -216,7 +217,7 @@ def _front_yard(rng: random.Random, occ: Occupancy, st: Street, side: int, x0: f
     elif kind == "wall":
         occ.try_add([sf.garden_wall(rng, length).placed((x0 + x1) / 2, y, st.curb_h, yaw)])
     for _ in range(rng.randint(0, 3)):
-        bush = plants.bush(rng)
+        bush = kit.make(plants.bush, rng)
         y = side * (st.lot + 1.2 + rng.uniform(0, max(0.0, depth - 2.0)))
         occ.try_add([bush.placed(rng.uniform(x0 + 1, x1 - 1), y, st.curb_h)])
 

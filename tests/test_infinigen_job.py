@@ -1,6 +1,6 @@
-"""An Infinigen-furnished room through the whole job (asset bank on Ray actors, render actors, shards),
-run offline under a network guard, then its labels checked against each other and its assets checked
-for interpenetration in Blender."""
+"""Infinigen-furnished rooms and a nature scene through the whole job (asset bank on Ray actors, render
+actors, shards), run offline under a network guard, then their labels checked against each other and
+the room assets checked for interpenetration in Blender."""
 
 from __future__ import annotations
 
@@ -23,13 +23,17 @@ pytestmark = [pytest.mark.blender, pytest.mark.ray, pytest.mark.xdist_group("ren
 
 NETGUARD = Path(__file__).parent / "netguard"
 ROOM = {"views": 2, "resolutions": [[128, 128]], "room_types": ["office", "living room"], "closeup_prob": 0.0}
+# a small clearing of bank bushes (leaves are instances of their twigs) and boulders; trees stay primitive here
+NATURE = {"views": 2, "resolutions": [[128, 96]], "area_m": 30.0, "trees": [0, 0], "bushes": [12, 16], "rocks": [3, 5],
+          "lake_prob": 0.0, "camera_height_m": [1.5, 2.0]}
 CONFIG = {
     "name": "infinigen-room", "seed": 11,
-    "scenes": [{"family": "indoor_room", "count": 2, "params": ROOM}],
+    "scenes": [{"family": "indoor_room", "count": 2, "params": ROOM},
+               {"family": "outdoor_nature", "count": 1, "params": NATURE}],
     "tasks": ["depth", "normals", "semantic"],
     "render": {"quality": "draft", "samples": 4, "denoise": False, "device": "cpu"},
     "validity": {"min_depth_m": 0.05, "min_classes": 1, "min_non_sky_fraction": 0.0},
-    "bank": {"variants": 1, "per_factory": {"BedFactory": 0}},  # the cloth-simulated bed takes minutes
+    "bank": {"variants": 1, "per_factory": {"BedFactory": 0, "TreeFactory": 0}},  # bed (cloth), tree: a minute or more
     "ray": {"num_workers": 2, "cpus_per_worker": 1, "scenes_per_unit": 1},
 }
 
@@ -70,7 +74,8 @@ def test_bank_is_built_once_and_reused(infinigen_job):
     out, _ = infinigen_job
     bank = json.loads((out / "bank" / "manifest.json").read_text())
     factories = {e["factory"] for e in bank["entries"]}
-    assert "ChairFactory" in factories and "BedFactory" not in factories
+    assert {"ChairFactory", "BushFactory", "BoulderFactory"} <= factories
+    assert "BedFactory" not in factories and "TreeFactory" not in factories
     for e in bank["entries"]:
         blend = out / "bank" / "assets" / f"{e['key']}.blend"
         assert blend.is_file() and e["size"][2] > 0
@@ -97,6 +102,19 @@ def test_views_record_sources_and_every_visible_asset_has_a_class(infinigen_job)
                 mask = v.instance == iid
                 assert len(np.unique(v.semantic[mask])) == 1  # one class over the whole asset
     assert seen_infinigen >= 3
+
+
+def test_every_surface_hit_has_an_instance_id_leaves_included(infinigen_job):
+    """Pixels with a finite depth carry an object id: instanced geometry (a bush's twigs and leaves) takes
+    its instancer's id, never 0; and the clearing's bushes are in view."""
+    out, _ = infinigen_job
+    bush_pixels = 0
+    for v in _views(out):
+        hit = np.isfinite(v.depth)
+        assert (v.instance[hit] != 0).all(), f"{v.key}: {(v.instance[hit] == 0).sum()} hit pixels without an id"
+        bushes = [int(k) for k, s in v.meta["instance_sources"].items() if s == "infinigen:BushFactory"]
+        bush_pixels += int(np.isin(v.instance, bushes).sum())
+    assert bush_pixels > 200
 
 
 def test_depth_back_projected_agrees_with_normal_labels_on_planar_pixels(infinigen_job):

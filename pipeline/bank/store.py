@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline.shards.storage import Output, file_sha256
 
-BANK_FORMAT = 1  # bump when the baked file's conventions change (frame, AOVs): old entries get new keys
+BANK_FORMAT = 2  # 2: geometry-node instances kept (tree leaves), instance id read from the instancer; bump when the baked file's conventions change (frame, AOVs): old entries get new keys
 MANIFEST = "manifest.json"
 
 

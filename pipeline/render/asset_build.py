@@ -1,8 +1,11 @@
 """Make one asset-bank entry: run an Infinigen factory, bake it to one labelled mesh, save it as ``.blend``.
 
 What a bank entry holds, and why:
-- One mesh object. The factory's object tree (parent plus child meshes, geometry-node modifiers,
-  instances) is realised and joined, so the asset is one instance id and one object to place.
+- One mesh object. The factory's object tree (parent plus child meshes, geometry-node modifiers) is
+  realised and joined, so the asset is one instance id and one object to place. Geometry-node
+  instances (a tree's twigs and leaves) stay instances, emitted by that object through a modifier:
+  realised, one Infinigen tree would be billions of faces. Their materials read the instance id from
+  the instancer (:func:`pipeline.render.materials.add_label_aovs`).
 - Its own frame: front towards +Y (our pieces' convention; Infinigen's assets face +X, turned by the
   manifest's ``front_yaw``), bounding box centred on the origin, metric size as the factory made it.
 - Materials that write the label AOVs (:func:`pipeline.render.materials.add_label_aovs`), with shader
@@ -15,12 +18,14 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import bpy
 import numpy as np
+from mathutils import Matrix
 
-from pipeline.render.blender_scene import clear_scene
+from pipeline.render.blender_scene import ASSET_PREFIX, clear_scene
 from pipeline.render.infinigen_boot import init_infinigen
 from pipeline.render.materials import add_label_aovs
 
@@ -52,13 +57,32 @@ def _default_material() -> bpy.types.Material:
     return mat
 
 
-def _bake_to_one_mesh(root: bpy.types.Object) -> bpy.types.Object:
-    """Realise modifiers and instances of ``root``'s tree and join its meshes into one object (world frame)."""
+def _instancers(tree: list[bpy.types.Object]) -> dict[bpy.types.Object, Matrix]:
+    """Objects of ``tree`` whose geometry nodes emit instances (a tree's twigs, leaves and fruit), with
+    their world matrices. Realising those would make billions of faces (4,400 twigs of 500k faces each
+    on one Infinigen tree), so they stay instances: Cycles renders them as such."""
     depsgraph = bpy.context.evaluated_depsgraph_get()
+    members = set(tree)
+    found = {inst.parent.original for inst in depsgraph.object_instances
+             if inst.is_instance and inst.parent is not None and inst.parent.original in members}
+    return {o: o.matrix_world.copy() for o in tree if o in found}
+
+
+def _bake_to_one_mesh(root: bpy.types.Object, keep: Iterable[bpy.types.Object] = ()) -> bpy.types.Object:
+    """Realise modifiers of ``root``'s tree and join its meshes into one object (world frame); objects in
+    ``keep`` (instancers) are left alone, unparented and out of the scene."""
     tree = [root, *root.children_recursive]
+    keep = set(keep)
+    for obj in keep:
+        world = obj.matrix_world.copy()
+        obj.parent = None
+        obj.matrix_world = world
+        for collection in list(obj.users_collection):
+            collection.objects.unlink(obj)
+    depsgraph = bpy.context.evaluated_depsgraph_get()
     pieces = []
     for obj in tree:
-        if obj.type not in {"MESH", "CURVE", "SURFACE", "META", "FONT"} or obj.hide_render:
+        if obj in keep or obj.type not in {"MESH", "CURVE", "SURFACE", "META", "FONT"} or obj.hide_render:
             continue
         mesh = bpy.data.meshes.new_from_object(obj.evaluated_get(depsgraph), preserve_all_data_layers=False,
                                                depsgraph=depsgraph)
@@ -73,7 +97,7 @@ def _bake_to_one_mesh(root: bpy.types.Object) -> bpy.types.Object:
         pieces.append(part)
     if not pieces:
         raise ValueError(f"{root.name}: the factory made no renderable mesh")
-    doomed = [o for o in tree if o not in pieces]
+    doomed = [o for o in tree if o not in pieces and o not in keep]
     bpy.data.batch_remove(doomed)
     target = pieces[0]
     if len(pieces) > 1:
@@ -92,23 +116,67 @@ def _labelled_materials(obj: bpy.types.Object) -> None:
         if mat is None:
             default = default or _default_material()
             mesh.materials[i] = default
-    for mat in mesh.materials:
+    for mat in bpy.data.materials:  # the asset's own and those of the objects it instances
         add_label_aovs(mat)
         mat.displacement_method = "BUMP"
 
 
-def _normalise(obj: bpy.types.Object, front_yaw: float) -> np.ndarray:
-    """Turn the front to +Y and centre the bounding box on the origin; returns the vertices (N x 3)."""
+def _instance_corners(instancers: dict[bpy.types.Object, Matrix]) -> np.ndarray:
+    """World-space bounding-box corners (K x 3) of every instance the instancers emit (nested ones too)."""
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    corners = []
+    for inst in depsgraph.object_instances:
+        if inst.is_instance and inst.parent is not None and inst.parent.original in instancers:
+            m = np.array(inst.matrix_world)
+            box = np.array([tuple(c) for c in inst.object.bound_box])
+            corners.append(box @ m[:3, :3].T + m[:3, 3])
+    return np.concatenate(corners) if corners else np.empty((0, 3))
+
+
+def _attach_instances(obj: bpy.types.Object, instancers: dict[bpy.types.Object, Matrix], frame: Matrix) -> None:
+    """Make ``obj`` emit its instancers' geometry (instances kept) through a geometry-node modifier, moved
+    by ``frame`` @ the instancer's world matrix, so one object carries the whole asset."""
+    group = bpy.data.node_groups.new("bank_asset_instances", "GeometryNodeTree")
+    group.interface.new_socket("Geometry", in_out="INPUT", socket_type="NodeSocketGeometry")
+    group.interface.new_socket("Geometry", in_out="OUTPUT", socket_type="NodeSocketGeometry")
+    nodes, links = group.nodes, group.links
+    join = nodes.new("GeometryNodeJoinGeometry")
+    links.new(nodes.new("NodeGroupInput").outputs[0], join.inputs[0])
+    for instancer, world in instancers.items():
+        info = nodes.new("GeometryNodeObjectInfo")
+        info.transform_space = "ORIGINAL"
+        info.inputs["Object"].default_value = instancer
+        move = nodes.new("GeometryNodeTransform")
+        loc, rot, scale = (frame @ world).decompose()
+        move.inputs["Translation"].default_value = loc
+        move.inputs["Rotation"].default_value = rot.to_euler()
+        move.inputs["Scale"].default_value = scale
+        links.new(info.outputs["Geometry"], move.inputs["Geometry"])
+        links.new(move.outputs["Geometry"], join.inputs[0])
+    links.new(join.outputs[0], nodes.new("NodeGroupOutput").inputs[0])
+    obj.modifiers.new("bank_asset_instances", "NODES").node_group = group
+
+
+def _normalise(obj: bpy.types.Object, front_yaw: float, instancers: dict[bpy.types.Object, Matrix],
+               instance_corners: np.ndarray) -> np.ndarray:
+    """Turn the front to +Y and centre the bounding box (instances included: ``instance_corners``, world
+    space) on the origin; returns the object's own vertices (N x 3)."""
     mesh = obj.data
     co = np.empty(len(mesh.vertices) * 3, dtype=np.float64)
     mesh.vertices.foreach_get("co", co)
     co = co.reshape(-1, 3)
     c, s = np.cos(front_yaw), np.sin(front_yaw)
-    co = co @ np.array([[c, s, 0.0], [-s, c, 0.0], [0.0, 0.0, 1.0]])
-    co -= (co.min(axis=0) + co.max(axis=0)) / 2.0
+    turn = np.array([[c, s, 0.0], [-s, c, 0.0], [0.0, 0.0, 1.0]])  # row vectors: p' = p @ turn
+    co = co @ turn
+    everything = np.concatenate([co, instance_corners @ turn])
+    shift = -(everything.min(axis=0) + everything.max(axis=0)) / 2.0
+    co += shift
     mesh.vertices.foreach_set("co", co.astype(np.float32).ravel())
     mesh.update()
     obj.matrix_world.identity()
+    if instancers:
+        frame = Matrix.Translation(shift.tolist()) @ Matrix(turn.T.tolist()).to_4x4()
+        _attach_instances(obj, instancers, frame)
     return co
 
 
@@ -162,22 +230,45 @@ def find_supports(normals: np.ndarray, centres: np.ndarray, areas: np.ndarray, c
     return sorted(out, key=lambda s: s["z"])
 
 
+def _evaluated_size(obj: bpy.types.Object) -> list[float]:
+    """Size (x, y, z) of everything ``obj`` renders: its mesh and the instances it emits."""
+    bpy.context.view_layer.update()
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    pts = [np.array([tuple(c) for c in obj.evaluated_get(depsgraph).bound_box])]
+    for inst in depsgraph.object_instances:
+        if inst.is_instance and inst.parent is not None and inst.parent.original == obj:
+            m = np.array(inst.matrix_world)
+            pts.append(np.array([tuple(c) for c in inst.object.bound_box]) @ m[:3, :3].T + m[:3, 3])
+    pts = np.concatenate(pts)
+    return (pts.max(axis=0) - pts.min(axis=0)).tolist()
+
+
+def _instance_count(obj: bpy.types.Object) -> int:
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    return sum(1 for inst in depsgraph.object_instances
+               if inst.is_instance and inst.parent is not None and inst.parent.original == obj)
+
+
 def build_asset(factory: str, seed: int, front_yaw: float, out_path: Path, spawn: dict | None = None) -> dict:
     """Run ``factory`` (``module.Class``) with ``seed`` (and ``spawn`` keyword arguments of ``spawn_asset``),
     save the baked asset to ``out_path``; returns its facts."""
     init_infinigen()
     clear_scene()
     t0 = time.perf_counter()
-    obj = _bake_to_one_mesh(_spawn(factory, seed, spawn or {}))
-    obj.name = f"asset_{factory.rsplit('.', 1)[1]}_{seed}"
+    root = _spawn(factory, seed, spawn or {})
+    instancers = _instancers([root, *root.children_recursive])
+    corners = _instance_corners(instancers)  # while the instancers are still in the scene
+    obj = _bake_to_one_mesh(root, keep=instancers)
+    obj.name = f"{ASSET_PREFIX}{factory.rsplit('.', 1)[1]}_{seed}"
     _labelled_materials(obj)
-    verts = _normalise(obj, front_yaw)
+    verts = _normalise(obj, front_yaw, instancers, corners)
     supports = find_supports(*_polygon_arrays(obj.data), verts)
-    size = (verts.max(axis=0) - verts.min(axis=0)).tolist()
+    size = _evaluated_size(obj)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     bpy.data.libraries.write(str(out_path), {obj}, fake_user=True, compress=True)
     build_s = time.perf_counter() - t0
     facts = {"object": obj.name, "size": [round(v, 5) for v in size], "vertices": len(verts),
-             "faces": len(obj.data.polygons), "supports": supports, "build_s": round(build_s, 3)}
+             "faces": len(obj.data.polygons), "instances": _instance_count(obj), "supports": supports,
+             "build_s": round(build_s, 3)}
     clear_scene()
     return facts

@@ -37,6 +37,7 @@ from pipeline.taxonomy import class_id
 CLIP_START = 0.01
 CLIP_END = 100_000.0
 _PASS_INDEX_MAX = 32767
+ASSET_PREFIX = "asset_"  # name prefix of the one object a bank file holds for placing (instanced twigs etc. aside)
 WORLD_IMPORTANCE_MAP = 256  # world-light importance map size; Blender's automatic one takes ~1.4 s per scene
 
 
@@ -55,7 +56,8 @@ def clear_scene() -> None:
     camera = scene.camera
     keep = {camera, camera.data} if camera is not None else set()
     doomed = [block for collection in (bpy.data.objects, bpy.data.meshes, bpy.data.materials, bpy.data.lights,
-                                       bpy.data.cameras, bpy.data.worlds, bpy.data.node_groups, bpy.data.textures)
+                                       bpy.data.cameras, bpy.data.worlds, bpy.data.node_groups, bpy.data.textures,
+                                       bpy.data.collections, bpy.data.curves)
               for block in collection if block not in keep]
     doomed += [img for img in bpy.data.images if img.type != "RENDER_RESULT"]
     doomed += list(bpy.data.libraries)
@@ -81,9 +83,10 @@ class AssetLoader:
             if self._asset_file is None:
                 raise ValueError(f"scene has bank asset {key[:12]}... but the renderer was given no asset bank")
             with bpy.data.libraries.load(str(self._asset_file(key)), link=False) as (src, dst):
-                dst.objects = list(src.objects)
-            if len(dst.objects) != 1:
-                raise ValueError(f"bank asset {key[:12]}...: expected one object, found {len(dst.objects)}")
+                dst.objects = [name for name in src.objects if name.startswith(ASSET_PREFIX)]
+            if len(dst.objects) != 1:  # objects it instances (twigs, leaves) come along as dependencies
+                raise ValueError(f"bank asset {key[:12]}...: expected one {ASSET_PREFIX}* object, "
+                                 f"found {len(dst.objects)}")
             template = self._templates[key] = dst.objects[0]
         obj = template.copy()
         obj.name = name

@@ -132,7 +132,7 @@ def add_label_aovs(mat: bpy.types.Material) -> None:
     aov_normal.aov_name = AOV_NORMAL
     links.new(geometry.outputs["True Normal"], aov_normal.inputs["Color"])
     instance = nodes.new("ShaderNodeAttribute")
-    instance.attribute_type = "OBJECT"
+    instance.attribute_type = "INSTANCER"  # instanced geometry (leaves) takes its instancer's id
     instance.attribute_name = INSTANCE_PROPERTY
     aov_instance = nodes.new("ShaderNodeOutputAOV")
     aov_instance.aov_name = AOV_INSTANCE
