@@ -18,8 +18,8 @@ Label conventions (the same everywhere in the pipeline):
   the camera frame and flipped to face the camera in numpy (:mod:`pipeline.render.labels`).
 - back faces (the underside of a plane, the inside of an open shape) are labelled like front faces:
   the hit object's ids and its normal flipped to face the camera.
-- glass and other transmissive materials: labels describe the first surface the camera ray hits, i.e.
-  the glass itself (its depth, normal and ids), not what is seen through it. Lights are invisible to
+- glass and other transmissive or transparent materials: labels describe the first surface the camera
+  ray hits, i.e. the glass itself (its depth, normal and ids), not what is seen through it. Lights are invisible to
   camera rays, so they never appear in images or labels.
 - instance ids: the object's ``instance_id`` custom property (0 = nothing), written by every material
   into an AOV; semantic ids are the taxonomy ids of the instances' classes
@@ -104,6 +104,9 @@ def set_label_passes(enabled: bool) -> None:
     benchmark turns them off to time a plain RGB render."""
     layer = bpy.context.scene.view_layers[0]
     layer.use_pass_z = enabled
+    # Z is written at the first surface even where a shader is (partly) transparent, like the AOVs are:
+    # Infinigen's window glass mixes in a Transparent BSDF, which the default threshold (0.5) skips
+    layer.pass_alpha_threshold = 0.0
     for name, kind in ((AOV_NORMAL, "COLOR"), (AOV_INSTANCE, "VALUE")):
         aov = layer.aovs.get(name)
         if enabled and aov is None:
