@@ -1,11 +1,13 @@
-"""Infinigen rooms at a glance, with the figures issue 10 asks for on a small sample.
+"""A scene family with Infinigen content at a glance, with the figures issue 10 asks for on a small sample.
 
     .venv/bin/python benchmarks/content_grid.py --views 8 --out docs/views_indoor_room_infinigen.png
+    .venv/bin/python benchmarks/content_grid.py --family outdoor_street --out docs/views_outdoor_street_infinigen.png
+    .venv/bin/python benchmarks/content_grid.py --family outdoor_nature --out docs/views_outdoor_nature_infinigen.png
 
-Builds (or reuses) an asset bank, renders ``--views`` room views (two per scene) through one
-RenderWorker at 320x240, and writes a grid PNG plus a JSON of: provenance by pixel share of object
-instances (floor, walls, ceiling, terrain and background excluded), scene build seconds (generation,
-Blender build and bank loads) as a share of render seconds, and the distinct asset variants seen.
+Builds (or reuses) an asset bank, renders ``--views`` views (two per scene) through one RenderWorker at
+320x240, and writes a grid PNG plus a JSON of: provenance by pixel share of object instances (structure
+such as floor, walls, road, terrain and background excluded), scene build seconds (generation, Blender
+build and bank loads) as a share of render seconds, and the distinct asset variants seen.
 """
 
 from __future__ import annotations
@@ -24,21 +26,25 @@ from pipeline.bank.store import AssetBank
 from pipeline.config import parse_config
 from scenes import build
 
-STRUCTURE = {"floor", "wall", "ceiling", "terrain", "road", "sidewalk", "building", "sky"}
+STRUCTURE = {"floor", "wall", "ceiling", "terrain", "road", "sidewalk", "curb", "building", "sky", "water",
+             "mountain"}
+PARAMS = {"indoor_room": {"closeup_prob": 0.2}, "outdoor_street": {}, "outdoor_nature": {}}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--family", choices=sorted(PARAMS), default="indoor_room")
     ap.add_argument("--views", type=int, default=8)
     ap.add_argument("--bank", default="out/content_grid/bank")
     ap.add_argument("--variants", type=int, default=2)
     ap.add_argument("--quality", default="draft")
     ap.add_argument("--seed", type=int, default=100)
-    ap.add_argument("--out", default="out/content_grid/views_indoor_room_infinigen.png")
+    ap.add_argument("--out", default=None, help="default: out/content_grid/views_<family>_infinigen.png")
     args = ap.parse_args()
+    args.out = args.out or f"out/content_grid/views_{args.family}_infinigen.png"
 
-    params = {"views": 2, "resolutions": [[320, 240]], "closeup_prob": 0.2}
-    config = parse_config({"name": "grid", "scenes": [{"family": "indoor_room", "count": 1, "params": params}],
+    params = {"views": 2, "resolutions": [[320, 240]], **PARAMS[args.family]}
+    config = parse_config({"name": "grid", "scenes": [{"family": args.family, "count": 1, "params": params}],
                            "render": {"quality": args.quality},
                            "bank": {"variants": args.variants, "per_factory": {"BedFactory": 0}}})
     t0 = time.perf_counter()
@@ -54,7 +60,7 @@ def main() -> None:
     seed = args.seed
     while len(images) < args.views:
         t = time.perf_counter()
-        spec = build("indoor_room", params, seed, f"g{seed}", catalogue)
+        spec = build(args.family, params, seed, f"g{seed}", catalogue)
         gen = time.perf_counter() - t
         objects = {o.instance_id: o for o in spec.objects}
         for view in worker.render_scene(spec):

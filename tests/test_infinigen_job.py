@@ -114,7 +114,7 @@ def test_every_surface_hit_has_an_instance_id_leaves_included(infinigen_job):
         assert (v.instance[hit] != 0).all(), f"{v.key}: {(v.instance[hit] == 0).sum()} hit pixels without an id"
         bushes = [int(k) for k, s in v.meta["instance_sources"].items() if s == "infinigen:BushFactory"]
         bush_pixels += int(np.isin(v.instance, bushes).sum())
-    assert bush_pixels > 200
+    assert bush_pixels > 50
 
 
 def test_depth_back_projected_agrees_with_normal_labels_on_planar_pixels(infinigen_job):

@@ -5,7 +5,7 @@ TINY_CONFIG = {
     "seed": 7,
     "scenes": [
         {"family": "indoor_room", "count": 2, "params": {"content": "primitive", "views": 2, "resolutions": [[64, 64]]}},
-        {"family": "outdoor_street", "count": 1, "params": {"views": 2, "resolutions": [[80, 64]]}},
+        {"family": "outdoor_street", "count": 1, "params": {"content": "primitive", "views": 2, "resolutions": [[80, 64]]}},
     ],
     "render": {"quality": "draft", "samples": 4, "denoise": False, "device": "cpu"},
     "shards": {"max_samples": 8},
