@@ -32,7 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.codecs import (  # noqa: E402
-    TASKS,
     cluster_instances,
     decode_depth,
     decode_normals,
@@ -41,8 +40,10 @@ from pipeline.codecs import (  # noqa: E402
     encode_instance,
     encode_normals,
     encode_semantic,
-    make_pairs,
 )
+from pipeline.tasks import make_pairs, names  # noqa: E402
+
+TASKS = names()
 from pipeline.scene_graph import build_scene_graph  # noqa: E402
 
 

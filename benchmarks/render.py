@@ -156,8 +156,9 @@ def wall_share(size: int, scenes: int, views: int) -> dict:
 
 
 def presets(size: int, scenes: int) -> dict:
-    from pipeline.codecs import make_pairs
-    from pipeline.codecs.pairs import TASKS
+    from pipeline.tasks import make_pairs, names
+
+    TASKS = names()
     from pipeline.scene_graph import build_scene_graph
 
     out: dict = {"cores": os.cpu_count(), "views_per_preset": scenes}

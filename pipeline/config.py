@@ -7,15 +7,23 @@ Unknown keys and bad values are rejected with a :class:`ConfigError` whose messa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline import tasks
 from pipeline.render.settings import RenderSettings
 from scenes.validity import ViewRules
 
-TASKS = ("depth", "normals", "semantic", "instance", "referring")
+
+def _known_task(name: str) -> str:
+    if name not in tasks.names():
+        raise ValueError(f"unknown task {name!r}; known: {list(tasks.names())}")
+    return name
+
+
+TaskName = Annotated[str, AfterValidator(_known_task)]
 
 
 class ConfigError(ValueError):
@@ -96,8 +104,8 @@ class JobConfig(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
     seed: int = Field(default=0, ge=0)
     scenes: list[SceneSource] = Field(min_length=1)
-    tasks: list[Literal["depth", "normals", "semantic", "instance", "referring"]] = Field(
-        default_factory=lambda: list(TASKS), min_length=1)
+    tasks: list[TaskName] = Field(default_factory=lambda: list(tasks.names()), min_length=1,
+                                  description="task names from the registry (pipeline.tasks)")
     render: RenderSettings = Field(default_factory=RenderSettings)
     shards: ShardSettings = Field(default_factory=ShardSettings)
     validity: ViewRules = Field(default_factory=ViewRules)  # views failing these are counted, not written

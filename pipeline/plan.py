@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.config import JobConfig
-from pipeline.render.view import view_key
+from pipeline.view import view_key
 
 
 @dataclass(frozen=True)

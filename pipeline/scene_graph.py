@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from pipeline.render.view import RenderedView
+from pipeline.view import View
 from pipeline.scene_spec import Part, SceneObject, SceneSpec, rotation_matrix
 
 
@@ -49,7 +49,7 @@ def _ranks(values: list[float]) -> list[int]:
     return ranks
 
 
-def build_scene_graph(spec: SceneSpec, view: RenderedView) -> dict:
+def build_scene_graph(spec: SceneSpec, view: View) -> dict:
     """JSON-serialisable scene graph of one view.
 
     ``objects`` (sorted by instance id) carry: ``instance_id``, ``class_name``, ``color_name``,

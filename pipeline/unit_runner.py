@@ -15,10 +15,10 @@ from dataclasses import asdict, replace
 
 import numpy as np
 
-from pipeline.codecs import make_pairs
+from pipeline.tasks import make_pairs
 from pipeline.config import JobConfig
 from pipeline.plan import WorkUnit, view_seed
-from pipeline.render.view import RenderedView, view_key
+from pipeline.view import View, view_key
 from pipeline.scene_graph import build_scene_graph
 from pipeline.scene_spec import SceneSpec
 from pipeline.shards import layout
@@ -26,22 +26,12 @@ from pipeline.shards.index import pair_row, view_facts, view_row, write_rows
 from pipeline.shards.members import pair_members, view_members
 from pipeline.shards.storage import Output
 from pipeline.shards.writer import ShardSeries
-from pipeline.taxonomy import class_id
 from scenes import get_family
 from scenes.content import Catalogue
 from scenes.validity import check_cameras, check_view
 
 
-def label_background(view: RenderedView, spec: SceneSpec) -> None:
-    """Give pixels whose ray hit nothing the scene's background class, so every pixel has a class."""
-    miss = ~np.isfinite(view.depth)
-    if miss.any():
-        bg = class_id(spec.background_class)
-        view.semantic[miss] = bg
-        view.class_table[bg] = spec.background_class
-
-
-def render_valid_cameras(renderer, spec: SceneSpec, rules) -> tuple[list[RenderedView], list[dict]]:
+def render_valid_cameras(renderer, spec: SceneSpec, rules) -> tuple[list[View], list[dict]]:
     """Render the cameras that pass the spec-level check; the others are rejected without rendering.
 
     Views keep their camera's index in ``spec.cameras``, so keys never depend on which views passed.
@@ -59,14 +49,14 @@ def render_valid_cameras(renderer, spec: SceneSpec, rules) -> tuple[list[Rendere
     return views, rejected
 
 
-def instance_sources(view: RenderedView, spec: SceneSpec) -> dict[str, str]:
+def instance_sources(view: View, spec: SceneSpec) -> dict[str, str]:
     """Visible instance id -> where its geometry came from: ``infinigen:<Factory>``, ``user:<asset>``
     or ``primitive:<generator>``."""
     sources = {o.instance_id: o.source or f"primitive:{spec.family}" for o in spec.objects}
     return {str(k): sources[k] for k in sorted(view.instance_classes)}
 
 
-def view_meta(view: RenderedView, spec: SceneSpec, graph: dict, seed: int) -> dict:
+def view_meta(view: View, spec: SceneSpec, graph: dict, seed: int) -> dict:
     """The views series' json member: camera, scene graph and provenance."""
     return {
         "key": view.key, "scene_id": spec.scene_id, "family": spec.family, "kind": spec.kind,
@@ -89,8 +79,8 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
     output = Output(out_uri)
     scratch = tempfile.mkdtemp(prefix=f"unit-{unit.unit_id}-")
     caps = dict(max_samples=config.shards.max_samples, max_bytes=config.shards.max_bytes, scratch_dir=scratch)
-    views_series = ShardSeries(output, "views", unit.unit_id, **caps)
-    pairs_series = ShardSeries(output, "pairs", unit.unit_id, **caps)
+    views_series = ShardSeries(output, layout.VIEWS, unit.unit_id, **caps)
+    pairs_series = ShardSeries(output, layout.PAIRS, unit.unit_id, **caps)
     view_rows, pair_rows, rejected = [], [], []
     pairs_per_task: Counter = Counter()
     timings: Counter = Counter()
@@ -105,7 +95,6 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
             for view in views:
                 for step, secs in view.timings.items():
                     timings[step] += secs
-                label_background(view, spec)
                 reason = check_view(view.depth, view.semantic, config.validity)
                 if reason:
                     rejected.append({"key": view.key, "reason": reason})
@@ -126,8 +115,8 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
                     pairs_per_task[pair.task] += 1
                 timings["write"] += time.perf_counter() - t0
         shards = views_series.close() + pairs_series.close()
-        write_rows(output, layout.unit_index(unit.unit_id, "views"), view_rows, scratch)
-        write_rows(output, layout.unit_index(unit.unit_id, "pairs"), pair_rows, scratch)
+        write_rows(output, layout.unit_index(unit.unit_id, layout.VIEWS), view_rows, scratch, layout.VIEWS)
+        write_rows(output, layout.unit_index(unit.unit_id, layout.PAIRS), pair_rows, scratch, layout.PAIRS)
         record = {
             "unit_id": unit.unit_id, "fingerprint": fingerprint,
             "scenes": [t.scene_id for t in unit.scenes],
@@ -149,7 +138,7 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
 
 def _remove_stale_shards(output: Output, unit_id: str, keep: set[str]) -> None:
     """Drop shards an earlier, failed attempt of this unit published beyond this attempt's count."""
-    for series in ("views", "pairs"):
+    for series in layout.SERIES:
         for name in output.list(series):
             rel = f"{series}/{name}"
             if name.startswith(f"{series}-{unit_id}-") and rel not in keep:

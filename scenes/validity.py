@@ -47,8 +47,9 @@ def reason_code(reason: str) -> str:
 def check_view(depth: np.ndarray, semantic: np.ndarray, rules: ViewRules, sky_id: int | None = None) -> str | None:
     """``None`` when the view passes, else the reason it fails.
 
-    ``depth``: HxW planar depth in metres, +inf where nothing was hit; ``semantic``: HxW class ids,
-    0 where nothing was hit. Pixels with id 0 or ``sky_id`` (default: the taxonomy's "sky") are sky.
+    ``depth``: HxW planar depth in metres, +inf where nothing was hit; ``semantic``: HxW class ids, the
+    background class where nothing was hit (:class:`pipeline.view.View`). Pixels of ``sky_id`` (default:
+    the taxonomy's "sky") are sky.
     """
     depth = np.asarray(depth)
     semantic = np.asarray(semantic)
@@ -56,7 +57,7 @@ def check_view(depth: np.ndarray, semantic: np.ndarray, rules: ViewRules, sky_id
         raise ValueError(f"depth {depth.shape} and semantic {semantic.shape} shapes differ")
     n = depth.size
     sky = class_id("sky") if sky_id is None else sky_id
-    is_sky = (semantic == 0) | (semantic == sky)
+    is_sky = semantic == sky
     non_sky = 1.0 - np.count_nonzero(is_sky) / n
     finite = depth[np.isfinite(depth)]
     if finite.size == 0:
@@ -67,8 +68,7 @@ def check_view(depth: np.ndarray, semantic: np.ndarray, rules: ViewRules, sky_id
                 f"(nearest {float(finite.min()):.3f} m)")
     if non_sky < rules.min_non_sky_fraction:
         return f"too_much_sky: {non_sky:.1%} non-sky pixels < {rules.min_non_sky_fraction:.0%}"
-    labels = np.where(is_sky, sky, semantic)
-    ids, counts = np.unique(labels, return_counts=True)
+    ids, counts = np.unique(semantic, return_counts=True)
     present = int(np.count_nonzero(counts >= rules.min_class_fraction * n))
     if present < rules.min_classes:
         return f"too_few_classes: {present} classes < {rules.min_classes} (ids {ids.tolist()})"

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import yaml
 
-from pipeline.consumers.labels import ViewLabels
+from pipeline.view import View
 from pipeline.render.labels import pixel_rays
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
@@ -53,10 +53,10 @@ def infinigen_job(tmp_path_factory):
     return out, log
 
 
-def _views(out: Path) -> list[ViewLabels]:
+def _views(out: Path) -> list[View]:
     output = Output(str(out))
     manifest = output.read_json("manifest.json")
-    return [ViewLabels.from_sample(s) for shard in manifest["series"]["views"]
+    return [View.from_sample(s) for shard in manifest["series"]["views"]
             for s in iter_samples(output, shard["name"] if isinstance(shard, dict) else shard)]
 
 

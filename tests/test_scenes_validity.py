@@ -26,7 +26,7 @@ def view(h=40, w=50):
 def test_good_view_passes():
     depth, sem = view()
     depth[:5] = np.inf
-    sem[:5] = 0
+    sem[:5] = SKY
     assert check_view(depth, sem, ViewRules()) is None
 
 
@@ -38,11 +38,10 @@ def test_too_close():
     assert check_view(depth, sem, ViewRules(min_depth_m=0.3, near_fraction=0.1)) is None
 
 
-def test_too_much_sky_counts_id_zero_and_sky_class():
+def test_too_much_sky_counts_the_sky_class():
     depth, sem = view()
     depth[:30] = np.inf
-    sem[:15] = 0
-    sem[15:30] = SKY
+    sem[:30] = SKY
     assert reason_code(check_view(depth, sem, ViewRules(min_non_sky_fraction=0.3))) == "too_much_sky"
     assert check_view(depth, sem, ViewRules(min_non_sky_fraction=0.2)) is None
 

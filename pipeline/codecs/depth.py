@@ -23,6 +23,7 @@ import numpy as np
 from pipeline.codecs.validation import check_depth, check_rgb
 
 STEPS = 1785
+HALF_STEP = 0.5 / STEPS  # the round-trip bound on |f(decoded) - f(depth)|
 SCALE_M = 10.0
 VERTICES = np.array(
     [(0, 0, 0), (255, 0, 0), (255, 255, 0), (0, 255, 0), (0, 255, 255), (0, 0, 255), (255, 0, 255), (255, 255, 255)],

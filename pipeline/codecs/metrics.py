@@ -1,49 +1,9 @@
-"""Round-trip figures each pair records in its json (decode the target, compare with the labels), so a
-validator can later re-check them: depth error, normal angle, decoded-mask IoU."""
+"""Mask comparisons the tasks' round-trip figures use (:mod:`pipeline.tasks`): IoU, per-label IoU, and
+one-to-one matching of decoded masks to true masks."""
 
 from __future__ import annotations
 
 import numpy as np
-
-from pipeline.codecs.depth import curve
-from pipeline.codecs.normals import angle_error_deg, normals_valid
-
-
-def _r(x: float, nd: int = 6):
-    return None if x is None else float(round(float(x), nd))
-
-
-def depth_roundtrip(depth: np.ndarray, decoded: np.ndarray, meta: dict) -> dict:
-    """Rainbow: max |f(decoded) - f(depth)| over all pixels (bound 1/3570), max relative error over pixels
-    finite in both, count of finite pixels that decode to +inf, and whether every +inf stays +inf.
-    Named maps: max absolute error over pixels inside the stated range (bound (far-near)/510)."""
-    d = np.asarray(depth, dtype=np.float64)
-    dec = np.asarray(decoded, dtype=np.float64)
-    fin = np.isfinite(d)
-    if meta.get("colormap", "rainbow") != "rainbow":
-        inside = fin & (d >= meta["near_m"]) & (d <= meta["far_m"])
-        err = np.abs(dec - d)[inside]
-        return {"depth_max_abs_err_m": _r(err.max()) if err.size else 0.0,
-                "depth_bound_m": _r((meta["far_m"] - meta["near_m"]) / 510.0), "depth_pixels_in_range": int(inside.sum())}
-    both = fin & np.isfinite(dec)
-    pos = both & (d > 0)
-    rel = np.abs(dec[pos] - d[pos]) / d[pos]
-    return {
-        "depth_max_f_err": _r(np.abs(curve(dec) - curve(d)).max() if d.size else 0.0, 8),
-        "depth_f_bound": _r(1.0 / 3570.0, 8),
-        "depth_max_rel_err": _r(rel.max()) if rel.size else 0.0,
-        "depth_finite_as_inf": int((fin & ~np.isfinite(dec)).sum()),
-        "depth_inf_preserved": bool((~np.isfinite(dec[~fin])).all()),
-    }
-
-
-def normals_roundtrip(normals: np.ndarray, target: np.ndarray, decoded: np.ndarray, valid: np.ndarray) -> dict:
-    """Max angle (degrees) over valid pixels, and whether the decoded no-normal pixels are exactly the invalid ones."""
-    ang = angle_error_deg(np.asarray(normals, dtype=np.float64), decoded.astype(np.float64))[valid]
-    return {
-        "normal_max_angle_deg": _r(ang.max()) if ang.size else 0.0,
-        "normal_valid_match": bool((normals_valid(target) == valid).all()),
-    }
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:

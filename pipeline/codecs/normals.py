@@ -7,7 +7,7 @@ left = (255,127,127), up = (127,255,127), facing the camera = (127,127,255). Vec
 No surface: pixels with ``valid`` False (default: zero vectors) are painted ``NO_NORMAL_RGB`` = black.
 No unit normal encodes within RGB distance 92 of black (the closest, (+1,-1,-1)/sqrt3, is (53,53,53)),
 so decoding calls a pixel "no normal" when it lies within ``NO_NORMAL_RADIUS`` = 64 of black (or is
-(127,127,127), the bin of the zero vector) and returns a zero vector there, the same convention as :class:`~pipeline.render.view.RenderedView`.
+(127,127,127), the bin of the zero vector) and returns a zero vector there, the same convention as :class:`~pipeline.view.View`.
 
 Decode: the centre of each 1/255 bin (clipped to the unit range), then renormalise. Each component is off
 by at most 1/255 before renormalising, so the round-trip angle is at most asin(sqrt(3)/255) = 0.39 deg.

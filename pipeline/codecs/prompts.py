@@ -41,11 +41,6 @@ _LIBRARY: dict[str, tuple[int, tuple[str, ...]]] = {
         "Render the distance of each pixel from the camera as a metric depth image in the " + RAINBOW_DESC + " palette.",
         "Produce a metric depth visualization of this photo.",
     )),
-    "depth_colormap": (1, (
-        "Predict the depth of this scene as an image, visualized with the {cmap} color map from {near} m to {far} m.",
-        "Generate a depth map of the input image using the {cmap} colormap, where the colors span {near} to {far} meters.",
-        "Draw the depth of every pixel with the {cmap} color map; the scale runs from {near} m (first color) to {far} m (last color).",
-    )),
     "normals": (1, (
         "Generate a surface normal map of this image.",
         "Predict the surface normals of the scene and draw them as an RGB image.",
@@ -81,7 +76,7 @@ _LIBRARY: dict[str, tuple[int, tuple[str, ...]]] = {
 
 
 def templates(family: str) -> tuple[Template, ...]:
-    """All templates of a family (``depth``, ``depth_colormap``, ``normals``, ``semantic``, ``instance``,
+    """All templates of a family (``depth``, ``normals``, ``semantic``, ``instance``,
     ``referring``, ``referring_multi``)."""
     if family not in _LIBRARY:
         raise ValueError(f"unknown prompt family {family!r}; known: {sorted(_LIBRARY)}")

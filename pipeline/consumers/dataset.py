@@ -21,8 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.consumers import targets
-from pipeline.consumers.labels import ViewLabels
+from pipeline import tasks
+from pipeline.view import View
 from pipeline.consumers.shard_access import ShardReader
 from pipeline.shards import layout
 from pipeline.shards.index import read_table
@@ -61,26 +61,25 @@ class Sample:
     dataset: "Dataset" = field(repr=False)
 
     @cached_property
-    def labels(self) -> ViewLabels:
+    def labels(self) -> View:
         """The raw labels of the view this pair was made from."""
         return self.dataset.view_labels(self.meta["view_key"])
 
     @cached_property
     def decoded(self):
-        """The target decoded with the codecs (see :mod:`pipeline.consumers.targets` for the types)."""
-        return targets.decode(self.task, self.target, self.meta)
+        """The target decoded with its task's codec (types: :meth:`pipeline.tasks.base.Task.decode`)."""
+        return tasks.get(self.task).decode(self.target, self.meta)
 
     @cached_property
     def truth(self):
         """What the target should decode to, from the raw labels."""
-        return targets.truth(self.task, self.labels, self.meta)
+        return tasks.get(self.task).truth(self.labels, self.meta)
 
     def figure(self):
         """A matplotlib Figure: input | target | decoded target | raw label, with the prompt."""
-        from pipeline.consumers.show import label_panels, pair_figure
+        from pipeline.consumers.show import pair_figure
 
-        raw_sem = self.labels.semantic if self.task == "semantic" else None
-        dec, raw, caption = label_panels(self.task, self.decoded, self.truth, self.target.shape[:2], raw_sem)
+        dec, raw, caption = tasks.get(self.task).panels(self.decoded, self.truth, self.labels)
         return pair_figure(self.key, self.prompt, self.input, self.target, dec, raw, caption)
 
     def _repr_png_(self) -> bytes:
@@ -200,7 +199,7 @@ class Dataset:
             return json.loads(row["meta"])
         return json.loads(self._reader.sample(row["shard"], row["key"])["json"])
 
-    def view_labels(self, view_key: str) -> ViewLabels:
+    def view_labels(self, view_key: str) -> View:
         """Raw labels of a view (a few recent views are kept decoded)."""
         if view_key in self._view_cache:
             self._view_cache.move_to_end(view_key)
@@ -209,7 +208,7 @@ class Dataset:
             self._view_shard = dict(zip(self.views["key"].to_pylist(), self.views["shard"].to_pylist()))
         if view_key not in self._view_shard:
             raise KeyError(f"view {view_key!r} is not in the views index")
-        labels = ViewLabels.from_sample(self._reader.sample(self._view_shard[view_key], view_key))
+        labels = View.from_sample(self._reader.sample(self._view_shard[view_key], view_key))
         self._view_cache[view_key] = labels
         while len(self._view_cache) > 8:
             self._view_cache.popitem(last=False)

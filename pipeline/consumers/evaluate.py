@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from PIL import Image
 
-from pipeline.consumers import metrics, targets
+from pipeline import tasks as task_registry
 from pipeline.consumers.dataset import Dataset, open_dataset
 from pipeline.shards.storage import Output
 
@@ -34,30 +34,6 @@ def _read_prediction(data: bytes, name: str, shape: tuple[int, int]) -> tuple[np
     if resized:
         img = img.resize((shape[1], shape[0]), Image.NEAREST)
     return np.asarray(img), resized
-
-
-class _Scores:
-    def __init__(self, max_depth: float):
-        self.depth = metrics.DepthScores(max_depth)
-        self.normals = metrics.NormalScores()
-        self.semantic = metrics.SemanticScores()
-        self.instance = metrics.InstanceScores()
-        self.referring = metrics.ReferringScores()
-
-    def add(self, task: str, decoded, truth, meta: dict) -> None:
-        if task == "depth":
-            self.depth.add(decoded, truth)
-        elif task == "normals":
-            self.normals.add(decoded, truth)
-        elif task == "semantic":
-            self.semantic.add(decoded, truth, {int(c["id"]): c["name"] for c in meta["classes"]})
-        elif task == "instance":
-            self.instance.add(decoded, truth)
-        elif task == "referring":
-            for phrase, mask in truth.items():
-                self.referring.add(decoded[phrase], mask)
-        else:
-            raise ValueError(f"task {task!r} cannot be scored")
 
 
 def _prediction_rows(ds: Dataset, keys: list[str]) -> list[dict]:
@@ -82,7 +58,7 @@ def evaluate(predictions: str, dataset: str) -> dict:
         raise FileNotFoundError(f"{predictions}: no <pair key>.png predictions in it")
     ds = open_dataset(dataset)
     rows = _prediction_rows(ds, [n[: -len(".png")] for n in names])
-    scores = _Scores(MAX_FINITE_DEPTH_M)
+    scores: dict[str, task_registry.Scorer] = {}
     per_task: dict[str, int] = {}
     resized = 0
     for row in rows:
@@ -91,22 +67,13 @@ def evaluate(predictions: str, dataset: str) -> dict:
         image, was_resized = _read_prediction(pred.read_bytes(f"{row['key']}.png"), f"{row['key']}.png",
                                               labels.depth.shape)
         resized += was_resized
-        task = row["task"]
-        scores.add(task, targets.decode(task, image, meta), targets.truth(task, labels, meta), meta)
-        per_task[task] = per_task.get(task, 0) + 1
-    tasks = {t: {"pairs": n, **getattr(scores, t).result()} for t, n in sorted(per_task.items())}
+        task = task_registry.get(row["task"])
+        scorer = scores.setdefault(task.name, task.scorer(MAX_FINITE_DEPTH_M))
+        scorer.add(task.decode(image, meta), task.truth(labels, meta), meta)
+        per_task[task.name] = per_task.get(task.name, 0) + 1
+    tasks = {t: {"pairs": n, **scores[t].result()} for t, n in sorted(per_task.items())}
     return {"dataset": str(dataset), "predictions": str(predictions), "scored": len(rows),
             "dataset_pairs": len(ds), "resized": resized, "tasks": tasks}
-
-
-_TABLE = (
-    ("depth", (("delta1", "delta1", 4), ("abs_rel", "AbsRel", 4))),
-    ("normals", (("mean_deg", "mean deg", 2), ("median_deg", "median deg", 2), ("pct_under_11.25", "% <11.25", 1),
-                 ("pct_under_22.5", "% <22.5", 1), ("pct_under_30", "% <30", 1))),
-    ("semantic", (("miou", "mIoU", 4),)),
-    ("referring", (("ciou", "cIoU", 4), ("giou", "gIoU", 4))),
-    ("instance", (("f1", "mask F1", 4), ("precision", "precision", 4), ("recall", "recall", 4))),
-)
 
 
 def table(report: dict) -> str:
@@ -114,7 +81,8 @@ def table(report: dict) -> str:
     lines = [f"eval {report['predictions']} against {report['dataset']}: {report['scored']} of "
              f"{report['dataset_pairs']} pairs scored, {report['resized']} resized",
              f"{'task':<10} {'pairs':>6}  {'metric':<11} {'value':>10}"]
-    for task, fields in _TABLE:
+    for task in task_registry.names():
+        fields = task_registry.get(task).table
         res = report["tasks"].get(task)
         if not res:
             continue

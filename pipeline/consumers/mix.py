@@ -24,6 +24,7 @@ from pathlib import Path
 import braceexpand
 import numpy as np
 
+from pipeline import tasks
 from pipeline.shards import layout
 from pipeline.shards.index import read_table
 from pipeline.shards.storage import Output
@@ -31,7 +32,6 @@ from pipeline.shards.tar_reader import iter_samples
 from pipeline.shards.writer import ShardSeries
 
 FORMAT = "vision-banana-mix/1"
-TASKS = ("depth", "normals", "semantic", "instance", "referring")
 
 
 def task_regex(task: str) -> str:
@@ -44,8 +44,8 @@ def parse_weights(text: str) -> dict[str, float]:
     out = {}
     for item in filter(None, (s.strip() for s in text.split(","))):
         name, sep, value = item.partition("=")
-        if not sep or name not in TASKS:
-            raise ValueError(f"--tasks: {item!r} is not TASK=WEIGHT with TASK one of {TASKS}")
+        if not sep or name not in tasks.names():
+            raise ValueError(f"--tasks: {item!r} is not TASK=WEIGHT with TASK one of {tasks.names()}")
         try:
             out[name] = float(value)
         except ValueError:

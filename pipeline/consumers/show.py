@@ -45,45 +45,24 @@ def normal_colors(normals: np.ndarray) -> np.ndarray:
     return np.clip(rgb, 0, 1)
 
 
-def _masks(masks, shape, ids=None) -> np.ndarray:
-    """A list (or {name: mask} dict) of boolean masks -> one HxW id image (ids 1..n, or ``ids``)."""
+def mask_ids(masks, shape: tuple[int, int], truth: list | None = None) -> np.ndarray:
+    """A list (or {name: mask} dict) of boolean masks -> one HxW id image, ids 1..n. With ``truth`` (the
+    true masks), each mask takes the id of the true mask it overlaps most, so both panels share colours."""
+    items = list(masks.values() if isinstance(masks, dict) else masks)
+    ids = list(range(1, len(items) + 1))
+    if truth is not None:
+        ids, spare = [], len(truth) + 1
+        for m in items:
+            overlap = [int(np.logical_and(m, t).sum()) for t in truth]
+            if overlap and max(overlap) > 0:
+                ids.append(int(np.argmax(overlap)) + 1)
+            else:
+                ids.append(spare)
+                spare += 1
     out = np.zeros(shape, dtype=np.int64)
-    for k, m in enumerate(masks.values() if isinstance(masks, dict) else masks):
-        out[m] = ids[k] if ids is not None else k + 1
+    for i, m in zip(ids, items):
+        out[m] = i
     return out
-
-
-def _matched_ids(decoded: list, truth: list) -> list[int]:
-    """Id per decoded mask: that of the true mask it overlaps most (so both panels share colours), else a new one."""
-    ids, spare = [], len(truth) + 1
-    for m in decoded:
-        overlap = [int(np.logical_and(m, t).sum()) for t in truth]
-        if overlap and max(overlap) > 0:
-            ids.append(int(np.argmax(overlap)) + 1)
-        else:
-            ids.append(spare)
-            spare += 1
-    return ids
-
-
-def label_panels(task: str, decoded, truth, shape: tuple[int, int],
-                 raw_semantic=None) -> tuple[np.ndarray, np.ndarray, str]:
-    """(decoded image, raw-label image, caption) for one task, drawn on the same scale; for semantic pairs
-    ``raw_semantic`` (the view's full class map) is drawn instead of the listed-classes truth."""
-    if task == "depth":
-        finite = truth[np.isfinite(truth)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.1, 100.0)
-        return depth_colors(decoded, lo, hi), depth_colors(truth, lo, hi), f"depth {lo:.2f}-{hi:.2f} m (log), inf white"
-    if task == "normals":
-        return normal_colors(decoded), normal_colors(truth), "normals (n+1)/2"
-    if task == "semantic":
-        raw = truth if raw_semantic is None else raw_semantic
-        return id_colors(decoded), id_colors(raw), "class ids (raw: all classes)"
-    if task in ("instance", "referring"):
-        ids = None if isinstance(decoded, dict) else _matched_ids(decoded, truth)
-        return (id_colors(_masks(decoded, shape, ids)), id_colors(_masks(truth, shape)),
-                f"{len(decoded)} decoded / {len(truth)} true masks")
-    raise ValueError(f"cannot draw task {task!r}")
 
 
 def pair_figure(key: str, prompt: str, input_rgb: np.ndarray, target: np.ndarray, decoded_img: np.ndarray,

@@ -4,7 +4,7 @@ Every shard listed in the manifest is streamed once: its sha256 and size against
 integrity, the expected members of every sample (and nothing else: no pickle member is ever read),
 keys unique across the dataset, every member decodable, sample counts. Then the Parquet index is
 compared with what the shards hold, and every pair's target is decoded and compared with its view's raw
-labels within the codec's bounds (:mod:`pipeline.consumers.target_checks`). Shards in the series folders
+labels within the codec's bounds (each task's ``problems``, :mod:`pipeline.tasks`). Shards in the series folders
 that the manifest does not list are reported too. The report names every bad shard and sample.
 """
 
@@ -18,9 +18,10 @@ from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from pipeline.codecs.version import CODEC_VERSION
-from pipeline.consumers.labels import VIEW_MEMBERS, ViewLabels
+from pipeline.shards.layout import VIEW_MEMBERS
+from pipeline.view import View
 from pipeline.consumers.shard_access import Locations, ShardReader, member_location
-from pipeline.consumers.target_checks import target_problems
+from pipeline.tasks import target_problems
 from pipeline.shards import layout
 from pipeline.shards.index import read_table
 from pipeline.shards.members import read_png
@@ -95,7 +96,7 @@ class _HashingReader:
 
 
 def _check_view(key: str, sample: dict) -> list[str]:
-    labels = ViewLabels.from_sample(sample)
+    labels = View.from_sample(sample)
     h, w = labels.depth.shape
     out = []
     for name, arr, shape in (("rgb.png", labels.rgb, (h, w, 3)), ("normal.exr", labels.normals, (h, w, 3)),
@@ -116,11 +117,11 @@ class _Validator:
         self.pair_tasks: Counter = Counter()
         self.pair_json: dict[str, bytes] = {}  # pair key -> sha1 of its json member, to compare with the index
         self.found: dict[str, dict[str, str]] = {s: {} for s in SERIES}  # series -> key -> shard
-        self._labels: OrderedDict[str, ViewLabels] = OrderedDict()
+        self._labels: OrderedDict[str, View] = OrderedDict()
 
-    def labels(self, view_key: str) -> ViewLabels:
+    def labels(self, view_key: str) -> View:
         if view_key not in self._labels:
-            self._labels[view_key] = ViewLabels.from_sample(self.reader.sample(self.view_shard[view_key], view_key))
+            self._labels[view_key] = View.from_sample(self.reader.sample(self.view_shard[view_key], view_key))
             while len(self._labels) > 4:
                 self._labels.popitem(last=False)
         return self._labels[view_key]

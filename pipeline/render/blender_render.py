@@ -45,7 +45,7 @@ from pipeline.render.blender_scene import set_camera
 from pipeline.render.labels import camera_labels
 from pipeline.render.materials import AOV_INSTANCE, AOV_NORMAL
 from pipeline.render.settings import RenderSettings
-from pipeline.render.view import RenderedView
+from pipeline.view import View
 from pipeline.scene_spec import Camera, SceneSpec
 from pipeline.taxonomy import class_id
 
@@ -195,7 +195,7 @@ def read_label_passes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def render_view(
     spec: SceneSpec, view_index: int, camera: Camera, settings: RenderSettings, workdir: Path
-) -> RenderedView:
+) -> View:
     """Render view ``view_index`` of the built scene ``spec``: RGB and exact labels, with timings."""
     set_camera(camera)
     rgb_path, label_path = workdir / "rgb.png", workdir / "labels.exr"
@@ -216,8 +216,12 @@ def render_view(
         lut[i] = class_id(name)
     semantic = lut[instance]
     class_table = {class_id(name): name for name in sorted(set(instance_classes.values()))}
+    miss = ~np.isfinite(depth)
+    if miss.any():  # rays that hit nothing: the scene's background class (sky), so every pixel has a class
+        semantic[miss] = class_id(spec.background_class)
+        class_table[class_id(spec.background_class)] = spec.background_class
     timings.update(readback=t1 - t0, label_decode=time.perf_counter() - t1)
-    return RenderedView(
+    return View(
         scene_id=spec.scene_id,
         view_index=view_index,
         rgb=rgb,

@@ -1,4 +1,4 @@
-"""Turn raw label passes (world space, Blender's conventions) into the exact labels of a RenderedView.
+"""Turn raw label passes (world space, Blender's conventions) into the exact labels of a View.
 
 Pure numpy, so it is tested without Blender. Inputs are what the label render writes for one pixel-centred
 camera ray per pixel: planar z-depth (Cycles writes 1e10 where the ray escapes), the geometric normal in

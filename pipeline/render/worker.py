@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline.render.blender_boot import init_blender
 from pipeline.render.settings import RenderSettings
-from pipeline.render.view import RenderedView
+from pipeline.view import View
 from pipeline.scene_spec import SceneSpec
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def _scratch_dir() -> Path:
 
 
 class RenderWorker:
-    """Render :class:`SceneSpec` s into :class:`RenderedView` s with fixed :class:`RenderSettings`.
+    """Render :class:`SceneSpec` s into :class:`View` s with fixed :class:`RenderSettings`.
 
     ``device`` says where Cycles runs ("CPU" or "GPU <backend>: <names>"). Per view, ``timings`` holds
     ``scene_build`` (the scene's build time split evenly over its views, so sums over views are totals),
@@ -60,7 +60,7 @@ class RenderWorker:
         self._cleanup = weakref.finalize(self, shutil.rmtree, self._workdir, ignore_errors=True)
         log.info("render worker ready on %s, settings %s", self.device, self.settings.model_dump())
 
-    def render_scene(self, spec: SceneSpec) -> list[RenderedView]:
+    def render_scene(self, spec: SceneSpec) -> list[View]:
         """Build ``spec`` in Blender, render each of its cameras, clear the scene; one view per camera."""
         from pipeline.render.blender_render import release_render_data, render_view
         from pipeline.render.blender_scene import build_scene, clear_scene

@@ -12,6 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import tasks
+from pipeline.shards.layout import PAIRS, VIEWS
 from pipeline.shards.storage import Output
 
 _COMMON = [
@@ -27,7 +29,7 @@ PAIR_SCHEMA = pa.schema(_COMMON + [
     ("target_classes", pa.list_(pa.string())), ("seed", pa.int64()), ("view_seed", pa.int64()),
     ("codec_version", pa.string()), ("roundtrip", pa.string()), ("meta", pa.string()),
 ])
-SCHEMAS = {"views": VIEW_SCHEMA, "pairs": PAIR_SCHEMA}
+SCHEMAS = {VIEWS: VIEW_SCHEMA, PAIRS: PAIR_SCHEMA}
 
 
 def view_facts(view, spec) -> dict:
@@ -55,19 +57,6 @@ def view_row(view, facts: dict, shard: str) -> dict:
     return row
 
 
-def target_classes(meta: dict) -> list[str]:
-    """Class names a pair's prompt names: the listed classes of a semantic mapping, the class of an
-    instance or referring pair; empty for dense tasks."""
-    names = []
-    for c in meta.get("classes") or []:
-        names.append(c["name"])
-    if isinstance(meta.get("class_name"), str):
-        names.append(meta["class_name"])
-    for obj in meta.get("objects") or []:
-        names.append(obj["descriptor"]["cls"])
-    return sorted({str(n) for n in names})
-
-
 def pair_row(pair, facts: dict, shard: str) -> dict:
     """One index row per pair: the view's facts plus the pair's task, prompt, seeds, round-trip figures
     and its whole json member (``meta``), so tools can read a pair's codec metadata without its tar."""
@@ -75,16 +64,15 @@ def pair_row(pair, facts: dict, shard: str) -> dict:
     return {
         "key": pair.key, "shard": shard, **facts, "task": pair.task, "prompt": pair.prompt,
         "template_id": str(meta.get("template_id", "")), "template_version": meta.get("template_version"),
-        "target_classes": target_classes(meta), "seed": meta.get("seed"), "view_seed": meta.get("view_seed"),
+        "target_classes": tasks.get(pair.task).target_classes(meta), "seed": meta.get("seed"), "view_seed": meta.get("view_seed"),
         "codec_version": str(meta.get("codec_version", "")),
         "roundtrip": json.dumps(meta.get("roundtrip", {}), sort_keys=True),
         "meta": json.dumps(meta, sort_keys=True, allow_nan=False, separators=(",", ":")),
     }
 
 
-def write_rows(output: Output, rel: str, rows: list[dict], scratch_dir) -> None:
-    """Publish ``rows`` as one Parquet file (schema chosen by the series named in ``rel``)."""
-    series = "pairs" if rel.endswith("pairs.parquet") else "views"
+def write_rows(output: Output, rel: str, rows: list[dict], scratch_dir, series: str) -> None:
+    """Publish ``rows`` of ``series`` (``layout.PAIRS`` or ``layout.VIEWS``) as one Parquet file at ``rel``."""
     table = pa.Table.from_pylist(rows, schema=SCHEMAS[series])
     buf = io.BytesIO()
     pq.write_table(table, buf)

@@ -7,6 +7,14 @@ PAIRS_INDEX = "index/pairs.parquet"
 VIEWS_INDEX = "index/views.parquet"
 UNITS_DIR = "_units"
 
+# The two shard series and the members of each sample (docs/FORMAT.md, "Shard layout").
+PAIRS, VIEWS = "pairs", "views"
+SERIES = (PAIRS, VIEWS)
+VIEW_MEMBERS = ("rgb.png", "depth.exr", "normal.exr", "instance.png", "semantic.png", "json")
+PAIR_INPUTS = ("input.png", "input.jpg")  # one of them, per shards.input_format
+PAIR_MEMBERS = ("prompt.txt", "target.png", "json")  # besides the input
+INDEX = {PAIRS: PAIRS_INDEX, VIEWS: VIEWS_INDEX}
+
 
 def done_record(unit_id: str) -> str:
     return f"{UNITS_DIR}/{unit_id}.done.json"

@@ -24,7 +24,7 @@ def _merge_index(output: Output, unit_ids: list[str], series: str, scratch_dir) 
     table = pa.concat_tables(tables) if tables else SCHEMAS[series].empty_table()
     buf = io.BytesIO()
     pq.write_table(table, buf)
-    output.publish_bytes(buf.getvalue(), layout.PAIRS_INDEX if series == "pairs" else layout.VIEWS_INDEX,
+    output.publish_bytes(buf.getvalue(), layout.INDEX[series],
                          scratch_dir)
     return table.num_rows
 
@@ -33,8 +33,8 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
              run_stats: dict | None = None) -> dict:
     """Merge indexes and publish the manifest from the done-records of ``unit_ids`` (all must exist)."""
     records = [output.read_json(layout.done_record(u)) for u in unit_ids]
-    n_pairs = _merge_index(output, unit_ids, "pairs", scratch_dir)
-    n_views = _merge_index(output, unit_ids, "views", scratch_dir)
+    n_pairs = _merge_index(output, unit_ids, layout.PAIRS, scratch_dir)
+    n_views = _merge_index(output, unit_ids, layout.VIEWS, scratch_dir)
     per_task: Counter = Counter()
     for r in records:
         per_task.update(r["pairs_per_task"])
@@ -53,10 +53,9 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
         },
         "rejected": [x for r in records for x in r["rejected"]],
         "series": {
-            "views": [s for s in shards if s["name"].startswith("views/")],
-            "pairs": [s for s in shards if s["name"].startswith("pairs/")],
+            series: [s for s in shards if s["name"].startswith(f"{series}/")] for series in layout.SERIES
         },
-        "index": {"pairs": layout.PAIRS_INDEX, "views": layout.VIEWS_INDEX},
+        "index": dict(layout.INDEX),
         "run": run_stats or {},
     }
     output.publish_json(manifest, layout.MANIFEST, scratch_dir)

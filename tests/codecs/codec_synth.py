@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.render.view import RenderedView
+from pipeline.view import View
 from pipeline.scene_spec import Camera, Material, Part, SceneObject, SceneSpec, World, look_at
 
 CLASS_IDS = {"floor": 1, "wall": 2, "table": 4, "chair": 5, "box": 18, "lamp": 6}
@@ -46,7 +46,7 @@ def _unit(v) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def make_view(width: int = 64, height: int = 48, seed: int = 0) -> RenderedView:
+def make_view(width: int = 64, height: int = 48, seed: int = 0) -> View:
     """A view of :func:`make_spec` drawn with rectangles; object boxes scale with the image size."""
     rng = np.random.default_rng(seed)
     h, w = height, width
@@ -75,7 +75,7 @@ def make_view(width: int = 64, height: int = 48, seed: int = 0) -> RenderedView:
         sem[inst == iid] = CLASS_IDS[cls]
     rgb = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
     cam = np.eye(4)
-    return RenderedView(
+    return View(
         scene_id="scn000001", view_index=0, rgb=rgb, depth=depth, normals=normals, instance=inst, semantic=sem,
         class_table={v: k for k, v in CLASS_IDS.items()}, instance_classes=classes,
         intrinsics={"fx": w / 1.15, "fy": w / 1.15, "cx": w / 2, "cy": h / 2, "width": w, "height": h},
@@ -87,7 +87,7 @@ BUSY_CLASSES = ("table", "chair", "lamp", "cabinet", "box", "sphere")
 _BUSY_COLOURS = ("red", "blue", "green", "yellow", "white", "black", "brown", "gray")
 
 
-def make_busy_view(size: int = 512, n_objects: int = 24, seed: int = 0) -> tuple[SceneSpec, RenderedView]:
+def make_busy_view(size: int = 512, n_objects: int = 24, seed: int = 0) -> tuple[SceneSpec, View]:
     """A cluttered room: floor, wall and ``n_objects`` overlapping ellipses of 6 classes, with smooth depth
     and per-object normals, for benchmarks and stress tests. Returns (spec, view)."""
     rng = np.random.default_rng(seed)
@@ -127,7 +127,7 @@ def make_busy_view(size: int = 512, n_objects: int = 24, seed: int = 0) -> tuple
     table = {ids[c]: c for c in set(classes.values())}
     spec = SceneSpec("scnbusy", seed, "test_room", "indoor", tuple(objs), (), World(),
                      (Camera(look_at((0, -2, 1.5), (0, 2, 0.7)), 60.0, w, h),))
-    view = RenderedView(
+    view = View(
         scene_id="scnbusy", view_index=0, rgb=rng.integers(0, 256, (h, w, 3), dtype=np.uint8), depth=depth,
         normals=normals, instance=inst, semantic=sem, class_table=table, instance_classes=classes,
         intrinsics={"fx": w / 1.15, "fy": w / 1.15, "cx": w / 2, "cy": h / 2, "width": w, "height": h},

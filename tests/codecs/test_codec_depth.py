@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from pipeline.codecs import decode_depth, decode_depth_task, encode_depth, encode_depth_task
-from pipeline.codecs.colormaps import COLORMAPS, decode_depth_colormap, encode_depth_colormap
 from pipeline.codecs.depth import MAX_FINITE_DEPTH_M, PALETTE, WHITE_FROM_M, curve, rgb_to_index
 
 HALF_STEP = 1 / 3570
@@ -97,43 +96,8 @@ def test_decode_rejects_non_rgb(bad, msg):
         decode_depth(bad)
 
 
-@pytest.mark.parametrize("name", COLORMAPS)
-def test_named_colormap_roundtrip_within_half_a_level(name):
-    d = np.linspace(0, 25, 5000).reshape(50, 100)
-    dec = decode_depth_colormap(encode_depth_colormap(d, name, 0.0, 20.0), name, 0.0, 20.0)
-    inside = d <= 20
-    step = 20 / 255 if name == "viridis" else 20 / 510
-    assert np.abs(dec - d)[inside].max() <= step + 1e-5
-    assert np.allclose(dec[~inside], 20.0)
-
-
-@pytest.mark.parametrize("name", COLORMAPS)
-def test_depth_task_prompt_names_the_map_and_range(name):
-    d = np.linspace(0.5, 8, 64).reshape(8, 8)
-    target, prompt, meta = encode_depth_task(d, seed=3, colormap=name)
-    assert name in prompt and meta["colormap"] == name and meta["far_m"] == 10.0
-    assert np.array_equal(decode_depth_task(target, prompt), decode_depth_task(target, meta))
-
-
 def test_depth_task_default_is_the_rainbow_walk():
     d = np.linspace(0.5, 8, 64).reshape(8, 8)
     target, prompt, meta = encode_depth_task(d, seed=0)
     assert meta["colormap"] == "rainbow" and np.array_equal(target, encode_depth(d))
     assert np.array_equal(decode_depth_task(target, prompt), decode_depth(target))
-
-
-@settings(max_examples=40, deadline=None)
-@given(images, st.sampled_from(COLORMAPS), st.floats(0, 5), st.floats(0.5, 100))
-def test_named_colormap_decodes_arbitrary_rgb(img, name, near, span):
-    dec = decode_depth_colormap(img, name, near, near + span)
-    assert dec.shape == img.shape[:2] and dec.dtype == np.float32
-    assert (dec >= np.float32(near) - 1e-4).all() and (dec <= np.float32(near + span) + 1e-3).all()
-
-
-def test_named_colormap_rejects_bad_range_and_name():
-    with pytest.raises(ValueError, match="near_m < far_m"):
-        encode_depth_colormap(np.ones((2, 2)), "plasma", 5.0, 5.0)
-    with pytest.raises(ValueError, match="unknown colour map"):
-        decode_depth_colormap(np.zeros((2, 2, 3), np.uint8), "jet", 0.0, 1.0)
-    with pytest.raises(ValueError, match="colormap"):
-        encode_depth_task(np.ones((2, 2)), 0, colormap="jet")

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.codecs import prompts
 
-FAMILIES = ["depth", "depth_colormap", "normals", "semantic", "instance", "referring", "referring_multi"]
+FAMILIES = ["depth", "normals", "semantic", "instance", "referring", "referring_multi"]
 VALUES = {"cmap": "plasma", "near": "0", "far": "20", "mapping": '{"chair": <1,2,3>}', "cls": "dining table",
           "background": "black", "phrase": "the red chair on the left", "color": "sky blue",
           "assignments": "the chair is rendered cyan, the lamp is rendered yellow"}

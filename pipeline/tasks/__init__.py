@@ -1,0 +1,91 @@
+"""The task registry: every vision task the pipeline writes, validates, scores and shows.
+
+Each task is one module here with one :class:`~pipeline.tasks.base.Task` subclass, registered below in
+the order jobs write them. Config validation, pair making, ``validate``, ``eval``, ``show``, ``mix`` and
+the pairs index all read this registry, so adding a task is adding a module and one ``register`` call
+(a test can register a toy task on its own: :func:`register` returns it, :func:`unregister` removes it).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from pipeline.tasks.base import Pair, PairOptions, Scorer, Task, sub_seed
+from pipeline.view import View
+
+_REGISTRY: dict[str, Task] = {}
+
+
+def register(task: Task) -> Task:
+    """Add ``task`` (its ``name`` must be new and a plain word)."""
+    if not task.name.isidentifier() or task.name in _REGISTRY:
+        raise ValueError(f"task name {task.name!r}: must be a new identifier")
+    _REGISTRY[task.name] = task
+    return task
+
+
+def unregister(name: str) -> None:
+    _REGISTRY.pop(name, None)
+
+
+def names() -> tuple[str, ...]:
+    """Registered task names, in registration order."""
+    return tuple(_REGISTRY)
+
+
+def get(name: str) -> Task:
+    task = _REGISTRY.get(name)
+    if task is None:
+        raise ValueError(f"unknown task {name!r}; known: {names()}")
+    return task
+
+
+def _check_view(view: View) -> None:
+    """The view's arrays must share one HxW; the RGB must be HxWx3 uint8."""
+    rgb = np.asarray(view.rgb)
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"view.rgb: expected HxWx3 uint8, got shape {rgb.shape} dtype {rgb.dtype}")
+    for field in ("depth", "normals", "instance", "semantic"):
+        shape = np.shape(getattr(view, field))
+        if tuple(shape[:2]) != rgb.shape[:2]:
+            raise ValueError(f"view.{field}: shape {shape} does not match view.rgb's {rgb.shape[:2]}")
+
+
+def make_pairs(view: View, scene_graph: dict, seed: int, tasks: Sequence[str], n_referring: int = 2,
+               referring_multi: bool = True, roundtrip: bool = True) -> list[Pair]:
+    """All pairs of ``tasks`` for one view, deterministic given ``seed`` (the per-view seed); each task
+    draws its own sub-seeds, so adding a task never changes the pairs of the others. ``roundtrip=False``
+    leaves ``meta["roundtrip"]`` None (for profiling; datasets keep the figures)."""
+    chosen = [get(t) for t in tasks]
+    _check_view(view)
+    options = PairOptions(n_referring=int(n_referring), referring_multi=bool(referring_multi), roundtrip=bool(roundtrip))
+    return [pair for task in chosen for pair in task.pairs(view, scene_graph, seed, options)]
+
+
+def target_problems(task: str, target: np.ndarray, meta: dict, view: View) -> list[str]:
+    """Problems of one stored target against its view's labels (empty when it is within bounds)."""
+    if task not in _REGISTRY:
+        return [f"unknown task {task!r}"]
+    if target.shape[:2] != view.depth.shape:
+        (th, tw), (vh, vw) = target.shape[:2], view.depth.shape
+        return [f"target is {tw}x{th}, its view {vw}x{vh}"]
+    return _REGISTRY[task].problems(target, meta, view)
+
+
+def _register_builtin() -> None:
+    from pipeline.tasks.depth import Depth
+    from pipeline.tasks.instance import Instance
+    from pipeline.tasks.normals import Normals
+    from pipeline.tasks.referring import Referring
+    from pipeline.tasks.semantic import Semantic
+
+    for task in (Depth(), Normals(), Semantic(), Instance(), Referring()):
+        register(task)
+
+
+_register_builtin()
+
+__all__ = ["Pair", "PairOptions", "Scorer", "Task", "get", "make_pairs", "names", "register", "sub_seed",
+           "target_problems", "unregister"]

@@ -1,0 +1,113 @@
+"""What a task is: the one class every task module implements, and the pair record tasks produce.
+
+A task owns everything about itself, so adding one means adding one module under ``pipeline/tasks/``
+and registering it (:func:`pipeline.tasks.register`): its name and pair options, how it makes pairs
+from a view (target, prompt, meta), how a target (or a model's output) decodes, the exact answer from
+the view's labels, the round-trip figures recorded when writing and re-checked by ``validate``, the
+scorer ``eval`` uses, the panels ``show`` draws and the class names the pairs index lists.
+Formats and formulas: docs/FORMAT.md.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.codecs.version import CODEC_VERSION
+from pipeline.view import View
+
+_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass
+class Pair:
+    """One training sample. ``key`` is ``f"{view.key}_{task}"`` plus a suffix when a task yields several
+    pairs per view (``_c05`` instance class 5, ``_r0`` referring expression 0); only [A-Za-z0-9_-]."""
+
+    task: str
+    key: str
+    input_rgb: np.ndarray
+    prompt: str
+    target: np.ndarray
+    meta: dict
+
+
+@dataclass(frozen=True)
+class PairOptions:
+    """Options of pair making; ``roundtrip=False`` skips the round-trip figures."""
+
+    n_referring: int = 2
+    referring_multi: bool = True
+    roundtrip: bool = True
+
+
+def sub_seed(seed: int, task: str, index: int = 0) -> int:
+    """Deterministic 32-bit seed of one (task, index) of a view: adding a task never changes the others."""
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed: expected a non-negative int, got {seed!r}")
+    ss = np.random.SeedSequence([int(seed), zlib.crc32(task.encode()), int(index)])
+    return int(ss.generate_state(1, dtype=np.uint32)[0])
+
+
+class Scorer:
+    """Accumulates one task's scores over an ``eval`` run."""
+
+    def add(self, decoded, truth, meta: dict) -> None:
+        raise NotImplementedError
+
+    def result(self) -> dict:
+        raise NotImplementedError
+
+
+class Task:
+    """One vision task. Subclasses set ``name`` and ``table`` and implement the methods below."""
+
+    name: str = ""
+    table: tuple[tuple[str, str, int], ...] = ()  # eval table rows: (result field, label, digits)
+
+    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions) -> list[Pair]:
+        """Every pair of this task for ``view`` (deterministic given the per-view ``seed``)."""
+        raise NotImplementedError
+
+    def decode(self, rgb: np.ndarray, meta: dict):
+        """Decode a target, or a model's HxWx3 uint8 output, with the pair's metadata."""
+        raise NotImplementedError
+
+    def truth(self, view: View, meta: dict):
+        """The exact answer to the pair's prompt, from the view's labels (same form as :meth:`decode`)."""
+        raise NotImplementedError
+
+    def roundtrip(self, target: np.ndarray, meta: dict, view: View) -> dict:
+        """Figures of decoding ``target`` against the view's labels; recorded in ``meta["roundtrip"]``
+        when writing and recomputed by :meth:`problems`."""
+        raise NotImplementedError
+
+    def problems(self, target: np.ndarray, meta: dict, view: View) -> list[str]:
+        """What is wrong with a stored target (empty when it decodes within the codec's bounds)."""
+        raise NotImplementedError
+
+    def scorer(self, max_depth_m: float) -> Scorer:
+        raise NotImplementedError
+
+    def panels(self, decoded, truth, view: View) -> tuple[np.ndarray, np.ndarray, str]:
+        """(decoded image, raw-label image, caption) for ``show``, drawn on one scale."""
+        raise NotImplementedError
+
+    def target_classes(self, meta: dict) -> list[str]:
+        """Class names the pair's prompt mentions (the pairs index column ``target_classes``)."""
+        return []
+
+    def pair(self, view: View, suffix: str, seed: int, sseed: int, prompt: str, target: np.ndarray, meta: dict,
+             options: PairOptions) -> Pair:
+        """The pair record with the common metadata; computes the round-trip figures unless switched off."""
+        key = f"{view.key}_{self.name}{suffix}"
+        if not _KEY_RE.match(key):
+            raise ValueError(f"pair key {key!r} has characters outside [A-Za-z0-9_-]")
+        full = {**meta, "task": self.name, "key": key, "view_key": view.key, "scene_id": view.scene_id,
+                "view_index": int(view.view_index), "codec_version": CODEC_VERSION, "view_seed": int(seed),
+                "seed": int(sseed), "image_size": [int(target.shape[0]), int(target.shape[1])]}
+        full["roundtrip"] = self.roundtrip(target, full, view) if options.roundtrip else None
+        return Pair(task=self.name, key=key, input_rgb=view.rgb, prompt=prompt, target=target, meta=full)

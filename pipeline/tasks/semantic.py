@@ -1,0 +1,61 @@
+"""Semantic segmentation: listed classes painted in prompted colours (codec: :mod:`pipeline.codecs.semantic`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.codecs.metrics import label_ious
+from pipeline.codecs.semantic import decode_semantic, encode_semantic, expected_semantic
+from pipeline.consumers import metrics
+from pipeline.tasks.base import PairOptions, Scorer, Task, sub_seed
+from pipeline.view import View
+
+
+class _Scores(Scorer):
+    def __init__(self):
+        self.scores = metrics.SemanticScores()
+
+    def add(self, decoded, truth, meta):
+        self.scores.add(decoded, truth, {int(c["id"]): c["name"] for c in meta["classes"]})
+
+    def result(self):
+        return self.scores.result()
+
+
+class Semantic(Task):
+    name = "semantic"
+    table = (("miou", "mIoU", 4),)
+
+    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions):
+        s = sub_seed(seed, self.name)
+        target, prompt, meta = encode_semantic(view.semantic, view.class_table, s)
+        return [self.pair(view, "", seed, s, prompt, target, meta, options)]
+
+    def decode(self, rgb, meta):
+        return decode_semantic(rgb, meta)
+
+    def truth(self, view, meta):
+        return expected_semantic(np.asarray(view.semantic), meta)
+
+    def roundtrip(self, target, meta, view):
+        """The smallest IoU of a listed class between the decoded and the expected class map, and the
+        pixels whose decoded class is wrong."""
+        decoded, expected = self.decode(target, meta), self.truth(view, meta)
+        ious = label_ious(expected, decoded)
+        return {"mask_iou_min": round(min(ious.values()), 6) if ious else 1.0,
+                "wrong_pixels": int((decoded != expected).sum())}
+
+    def problems(self, target, meta, view):
+        wrong = self.roundtrip(target, meta, view)["wrong_pixels"]
+        return [f"semantic: {wrong} pixels decode to the wrong class"] if wrong else []
+
+    def scorer(self, max_depth_m):
+        return _Scores()
+
+    def panels(self, decoded, truth, view):
+        from pipeline.consumers.show import id_colors
+
+        return id_colors(decoded), id_colors(view.semantic), "class ids (raw: all classes)"
+
+    def target_classes(self, meta):
+        return sorted({str(c["name"]) for c in meta.get("classes") or []})
