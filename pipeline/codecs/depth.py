@@ -1,4 +1,4 @@
-"""Metric depth <-> RGB: the paper's power curve and 7-edge walk over the RGB cube (SPEC.md, "Metric depth").
+"""Metric depth <-> RGB: the paper's power curve and 7-edge walk over the RGB cube (docs/FORMAT.md, section 4).
 
 Curve ``f(d) = 1 - (1 + d/10)^-2`` maps [0, inf) metres onto [0, 1); the walk black -> red -> yellow ->
 green -> cyan -> blue -> violet -> white has 7 x 255 = 1785 unit steps, so a depth encodes as the path

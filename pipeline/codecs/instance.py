@@ -1,4 +1,4 @@
-"""Instance segmentation of one class <-> RGB, with the paper's clustering decoder (SPEC.md).
+"""Instance segmentation of one class <-> RGB, with the paper's clustering decoder (docs/FORMAT.md, section 4).
 
 Encode: every visible instance of the class gets its own colour (seeded, at least ``MIN_COLOR_DISTANCE``
 from the others and from the background), everything else the background colour named in the prompt.

@@ -1,4 +1,4 @@
-"""Surface normals <-> RGB with the paper's flipped-x convention (SPEC.md, "Surface normals").
+"""Surface normals <-> RGB with the paper's flipped-x convention (docs/FORMAT.md, section 4).
 
 Encode: ``R = trunc(clip((1-x)/2, 0, 1) 255)``, ``G = trunc(clip((1+y)/2, 0, 1) 255)``,
 ``B = trunc(clip((1+z)/2, 0, 1) 255)`` in the camera frame (+x right, +y up, +z towards the viewer), so

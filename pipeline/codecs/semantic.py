@@ -1,4 +1,4 @@
-"""Semantic segmentation <-> RGB with a per-sample colour mapping stated in the prompt (SPEC.md).
+"""Semantic segmentation <-> RGB with a per-sample colour mapping stated in the prompt (docs/FORMAT.md, section 4).
 
 Per sample (seeded): a subset of the view's classes is listed (unlisted classes paint as background),
 a few classes absent from the view may be listed too, and every listed class plus "background" gets a

@@ -116,7 +116,7 @@ class Dataset:
     @property
     def shards(self) -> list[dict]:
         """Every shard: series, name (relative to the root), sample count, bytes, sha256."""
-        return [{"series": series, **s} for series in ("pairs", "views") for s in self.manifest["series"][series]]
+        return [{"series": series, **s} for series in layout.SERIES for s in self.manifest["series"][series]]
 
     def task_counts(self) -> dict[str, int]:
         """Pairs per task in this selection."""
@@ -126,7 +126,7 @@ class Dataset:
         return self.pairs.num_rows
 
     def __repr__(self) -> str:
-        n_pairs, n_views = len(self.manifest["series"]["pairs"]), len(self.manifest["series"]["views"])
+        n_pairs, n_views = (len(self.manifest["series"][s]) for s in (layout.PAIRS, layout.VIEWS))
         return (f"<Dataset {self.name!r} at {self.output.uri}: {len(self)} of {self.counts['pairs']} pairs "
                 f"{self.task_counts()}; {self.counts['views']} views; {n_pairs} pair shards, {n_views} view shards>")
 
@@ -221,6 +221,5 @@ def open_dataset(path_or_uri) -> Dataset:
     if not output.exists(layout.MANIFEST):
         raise FileNotFoundError(f"{path_or_uri}: no manifest.json; not a finished dataset")
     manifest = output.read_json(layout.MANIFEST)
-    pairs = read_table(output, manifest.get("index", {}).get("pairs", layout.PAIRS_INDEX))
-    views = read_table(output, manifest.get("index", {}).get("views", layout.VIEWS_INDEX))
+    pairs, views = (read_table(output, manifest.get("index", {}).get(s, layout.INDEX[s])) for s in (layout.PAIRS, layout.VIEWS))
     return Dataset(output, manifest, pairs, views, ShardReader(output))

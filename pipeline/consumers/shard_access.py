@@ -7,22 +7,18 @@ it. Members are returned as raw bytes; pickle members are refused when the shard
 
 from __future__ import annotations
 
-import tarfile
-
 from pipeline.shards.storage import Output
-from pipeline.shards.tar_reader import FORBIDDEN_SUFFIXES, split_member
+from pipeline.shards.tar_reader import Member, tar_members
 
 # key -> member extension -> (data offset, size)
 Locations = dict[str, dict[str, tuple[int, int]]]
 
 
-def member_location(shard: str, info: tarfile.TarInfo, locations: Locations) -> tuple[str, str]:
-    """Record where ``info``'s data lies; returns (key, ext). Pickle members raise ValueError."""
-    if info.name.endswith(FORBIDDEN_SUFFIXES):
-        raise ValueError(f"{shard}: pickle member {info.name} refused")
-    key, ext = split_member(info.name)
-    locations.setdefault(key, {})[ext] = (info.offset_data, info.size)
-    return key, ext
+def member_location(shard: str, member: Member, locations: Locations) -> None:
+    """Record where ``member``'s data lies. Pickle members raise ValueError."""
+    if member.pickle:
+        raise ValueError(f"{shard}: pickle member {member.info.name} refused")
+    locations.setdefault(member.key, {})[member.ext] = (member.info.offset_data, member.info.size)
 
 
 class ShardReader:
@@ -39,10 +35,10 @@ class ShardReader:
     def locations(self, shard: str) -> Locations:
         if shard not in self._locations:
             found: Locations = {}
-            with self.output.fs.open(self.output.path(shard), "rb") as f, tarfile.open(fileobj=f, mode="r:") as tar:
-                for info in tar:
-                    if info.isfile():
-                        member_location(shard, info, found)
+            with self.output.fs.open(self.output.path(shard), "rb") as f:
+                for member in tar_members(f, read_data=False):
+                    if member.regular:
+                        member_location(shard, member, found)
             self._locations[shard] = found
         return self._locations[shard]
 

@@ -18,18 +18,16 @@ from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from pipeline.codecs.version import CODEC_VERSION
-from pipeline.shards.layout import VIEW_MEMBERS
-from pipeline.view import View
 from pipeline.consumers.shard_access import Locations, ShardReader, member_location
-from pipeline.tasks import target_problems
 from pipeline.shards import layout
 from pipeline.shards.index import read_table
+from pipeline.shards.layout import PAIR_INPUTS, PAIR_MEMBERS, SERIES, VIEW_MEMBERS
 from pipeline.shards.members import read_png
 from pipeline.shards.storage import Output
+from pipeline.shards.tar_reader import tar_members
+from pipeline.tasks import target_problems
+from pipeline.view import View
 
-PAIR_MEMBERS = {"prompt.txt", "target.png", "json"}
-PAIR_INPUTS = ("input.png", "input.jpg")
-SERIES = ("views", "pairs")
 
 
 @dataclass
@@ -154,7 +152,7 @@ class _Validator:
     def _read_index(self, manifest: dict) -> dict[str, list[dict]]:
         out = {}
         for s in SERIES:
-            rel = manifest.get("index", {}).get(s, layout.PAIRS_INDEX if s == "pairs" else layout.VIEWS_INDEX)
+            rel = manifest.get("index", {}).get(s, layout.INDEX[s])
             try:
                 out[s] = read_table(self.output, rel).to_pylist()
             except (OSError, ValueError) as exc:
@@ -175,24 +173,22 @@ class _Validator:
         with self.output.fs.open(self.output.path(name), "rb") as f:
             reader = _HashingReader(f)
             try:
-                with tarfile.open(fileobj=reader, mode="r|") as tar:
-                    for info in tar:
-                        if not info.isfile():
-                            rep.add(name, None, f"member {info.name!r} is not a regular file")
-                            continue
-                        try:
-                            key, ext = member_location(name, info, locations)
-                        except ValueError:
-                            rep.add(name, info.name.split(".", 1)[0], f"pickle member {info.name!r} (never read)")
-                            continue
-                        if current is None or current["__key__"] != key:
-                            if current is not None:
-                                self._sample(series, name, current)
-                            if key in keys:
-                                rep.add(name, key, "members of this key are not contiguous")
-                            keys.append(key)
-                            current = {"__key__": key}
-                        current[ext] = tar.extractfile(info).read()
+                for m in tar_members(reader):
+                    if not m.regular:
+                        rep.add(name, None, f"member {m.info.name!r} is not a regular file")
+                        continue
+                    if m.pickle:
+                        rep.add(name, m.key, f"pickle member {m.info.name!r} (never read)")
+                        continue
+                    member_location(name, m, locations)
+                    if current is None or current["__key__"] != m.key:
+                        if current is not None:
+                            self._sample(series, name, current)
+                        if m.key in keys:
+                            rep.add(name, m.key, "members of this key are not contiguous")
+                        keys.append(m.key)
+                        current = {"__key__": m.key}
+                    current[m.ext] = m.data
                 if current is not None:
                     self._sample(series, name, current)
             except (tarfile.TarError, EOFError, zlib.error) as exc:
@@ -217,7 +213,7 @@ class _Validator:
         seen[key] = shard
         if "." in key:
             self.report.add(shard, key, "key contains a dot")
-        problems = self._view_problems(key, sample) if series == "views" else self._pair_problems(key, sample)
+        problems = self._view_problems(key, sample) if series == layout.VIEWS else self._pair_problems(key, sample)
         for msg in problems:
             self.report.add(shard, key, msg)
 
@@ -242,11 +238,11 @@ class _Validator:
         except Exception as exc:  # noqa: BLE001 - any decoding failure is a finding about this sample
             return [f"a member does not decode ({type(exc).__name__}: {exc})"]
         self.report.checked["views"] += 1
-        self.view_shard[key] = self.found["views"][key]
+        self.view_shard[key] = self.found[layout.VIEWS][key]
         return out
 
     def _pair_problems(self, key: str, sample: dict) -> list[str]:
-        out = self._members(sample, PAIR_MEMBERS, PAIR_INPUTS)
+        out = self._members(sample, set(PAIR_MEMBERS), PAIR_INPUTS)
         if out:
             return out
         try:

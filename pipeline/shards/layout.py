@@ -9,7 +9,7 @@ UNITS_DIR = "_units"
 
 # The two shard series and the members of each sample (docs/FORMAT.md, "Shard layout").
 PAIRS, VIEWS = "pairs", "views"
-SERIES = (PAIRS, VIEWS)
+SERIES = (VIEWS, PAIRS)  # views first: pairs are made from, and checked against, their views
 VIEW_MEMBERS = ("rgb.png", "depth.exr", "normal.exr", "instance.png", "semantic.png", "json")
 PAIR_INPUTS = ("input.png", "input.jpg")  # one of them, per shards.input_format
 PAIR_MEMBERS = ("prompt.txt", "target.png", "json")  # besides the input

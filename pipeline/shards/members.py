@@ -13,6 +13,8 @@ import numpy as np
 import OpenEXR
 from PIL import Image
 
+from pipeline.shards.layout import PAIR_INPUTS, PAIR_MEMBERS, VIEW_MEMBERS
+
 _EXR_HEADER = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
 
 
@@ -67,25 +69,28 @@ def json_bytes(obj) -> bytes:
 
 
 def view_members(view, meta: dict) -> dict:
-    """Raw-label sample of the ``views`` series."""
+    """Raw-label sample of the ``views`` series (member names: ``layout.VIEW_MEMBERS``)."""
+    rgb, depth, normal, instance, semantic, meta_json = VIEW_MEMBERS
     return {
         "__key__": view.key,
-        "rgb.png": png_bytes(view.rgb),
-        "depth.exr": exr_bytes(view.depth),
-        "normal.exr": exr_bytes(view.normals),
-        "instance.png": png_bytes(view.instance.astype(np.uint16)),
-        "semantic.png": png_bytes(view.semantic.astype(np.uint16)),
-        "json": json_bytes(meta),
+        rgb: png_bytes(view.rgb),
+        depth: exr_bytes(view.depth),
+        normal: exr_bytes(view.normals),
+        instance: png_bytes(view.instance.astype(np.uint16)),
+        semantic: png_bytes(view.semantic.astype(np.uint16)),
+        meta_json: json_bytes(meta),
     }
 
 
 def pair_members(pair, input_format: str = "png", jpeg_quality: int = 95) -> dict:
-    """Training-pair sample of the ``pairs`` series."""
+    """Training-pair sample of the ``pairs`` series (member names: ``layout.PAIR_INPUTS``, ``PAIR_MEMBERS``)."""
     data = png_bytes(pair.input_rgb) if input_format == "png" else jpg_bytes(pair.input_rgb, jpeg_quality)
+    png_input, jpg_input = PAIR_INPUTS
+    prompt, target, meta_json = PAIR_MEMBERS
     return {
         "__key__": pair.key,
-        f"input.{input_format}": data,
-        "prompt.txt": pair.prompt.encode("utf-8"),
-        "target.png": png_bytes(pair.target),
-        "json": json_bytes(pair.meta),
+        png_input if input_format == "png" else jpg_input: data,
+        prompt: pair.prompt.encode("utf-8"),
+        target: png_bytes(pair.target),
+        meta_json: json_bytes(pair.meta),
     }
