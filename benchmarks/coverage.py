@@ -29,6 +29,7 @@ from pipeline.shards.tar_reader import iter_samples
 from pipeline.shards.members import read_png
 from pipeline.taxonomy import benchmark_classes, load_taxonomy, mapping
 from scenes import get_family
+from scenes.validity import reason_code
 
 
 def view_kinds_and_timings(dataset: str) -> tuple[Counter, dict[str, list[float]]]:
@@ -88,9 +89,9 @@ def generate_scenes(config_path: str, dataset: str) -> tuple[float, dict[str, di
     assets: dict[str, dict[int, str]] = {}
     seconds = 0.0
     for task in scenes:
-        params_model, generate = get_family(task.family)
+        _, generate = get_family(task.family)
         start = time.perf_counter()
-        spec = generate(params_model.model_validate(task.params), task.seed, task.scene_id, catalogue)
+        spec = generate(task.params, task.seed, task.scene_id, catalogue)
         seconds += time.perf_counter() - start
         assets[spec.scene_id] = {o.instance_id: o.parts[0].asset for o in spec.objects if o.parts[0].asset}
     return seconds / max(len(scenes), 1), assets
@@ -110,7 +111,7 @@ def main() -> None:
     kinds, timings = view_kinds_and_timings(args.dataset)
     generate_s, assets = generate_scenes(args.config, args.dataset) if args.config else (None, {})
     shares, variants, views = provenance(args.dataset, assets)
-    reasons = Counter(r["reason"].split(":", 1)[0] for r in manifest["rejected"])
+    reasons = Counter(reason_code(r["reason"]) for r in manifest["rejected"])
     planned = stats["views"] + stats["rejected_views"]
     build, rgb, label = (sum(timings.get(k, [0.0])) for k in ("scene_build", "rgb_render", "label_render"))
     report = {

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from pipeline import tasks
 from pipeline.render.settings import RenderSettings
@@ -40,12 +40,16 @@ class SceneSource(_Strict):
     family: str
     count: int = Field(ge=1)
     params: dict[str, Any] = Field(default_factory=dict)
+    _parsed: BaseModel | None = PrivateAttr(default=None)
 
-    def parsed_params(self):
-        from scenes import get_family
+    def parsed_params(self) -> BaseModel:
+        """The params as the family's typed model, validated once (by :func:`parse_config`) and kept."""
+        if self._parsed is None:
+            from scenes import get_family
 
-        params_model, _ = get_family(self.family)
-        return params_model.model_validate(self.params)
+            params_model, _ = get_family(self.family)
+            self._parsed = params_model.model_validate(self.params)
+        return self._parsed
 
 
 class ShardSettings(_Strict):
@@ -144,25 +148,26 @@ def parse_config(raw: Any, source: str = "<config>") -> JobConfig:
     except ValidationError as exc:
         errors += [f"{_field_path(e['loc'])}: {e['msg']}" for e in exc.errors()]
         cfg = None
-    for i, scene in enumerate(raw.get("scenes") or []):
-        if isinstance(scene, dict) and isinstance(scene.get("family"), str):
-            errors += _family_param_errors(i, scene["family"], scene.get("params") or {})
+    if cfg is not None:
+        sources = list(enumerate(cfg.scenes))
+    else:  # report the family params' errors too, from the raw mapping
+        sources = [(i, SceneSource.model_construct(family=scene["family"], params=scene.get("params") or {}))
+                   for i, scene in enumerate(raw.get("scenes") or [])
+                   if isinstance(scene, dict) and isinstance(scene.get("family"), str)]
+    for i, scene in sources:
+        errors += _family_param_errors(i, scene)
     if errors:
         raise ConfigError("\n".join([f"{source}: invalid config"] + [f"  {e}" for e in errors]))
     return cfg
 
 
-def _family_param_errors(index: int, family: str, params: Any) -> list[str]:
-    """Validate one scene source's params against its family's own model."""
-    from scenes import get_family
-
+def _family_param_errors(index: int, source: SceneSource) -> list[str]:
+    """Validate one scene source's params against its family's own model (kept on the source)."""
     where = f"scenes[{index}]"
     try:
-        model, _ = get_family(family)
+        source.parsed_params()
     except KeyError as exc:
         return [f"{where}.family: {exc.args[0]}"]
-    try:
-        model.model_validate(params)
     except ValidationError as exc:
         return [f"{where}.params.{_field_path(e['loc'])}: {e['msg']}" for e in exc.errors()]
     return []

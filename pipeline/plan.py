@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 import numpy as np
+from pydantic import BaseModel
 
 from pipeline.config import JobConfig
 from pipeline.view import view_key
@@ -18,11 +19,12 @@ from pipeline.view import view_key
 
 @dataclass(frozen=True)
 class SceneTask:
-    """One scene to build and render: family, its params (as validated dict), seed and id."""
+    """One scene to build and render: family, its params (the family's typed model, validated once when
+    the config was parsed), seed and id."""
 
     index: int  # global scene index in the job
     family: str
-    params: dict
+    params: BaseModel
     seed: int
     scene_id: str  # key-safe: letters, digits, '-' and '_' only
 
@@ -49,7 +51,7 @@ def plan_units(config: JobConfig) -> list[WorkUnit]:
     """Split the job into units of ``config.ray.scenes_per_unit`` scenes, in config order."""
     tasks: list[SceneTask] = []
     for source in config.scenes:
-        params = source.parsed_params().model_dump(mode="json")
+        params = source.parsed_params()
         for _ in range(source.count):
             i = len(tasks)
             tasks.append(SceneTask(i, source.family, params, scene_seed(config.seed, i), f"s{i:07d}"))
@@ -65,4 +67,4 @@ def config_fingerprint(config: JobConfig) -> str:
 
 def plan_views(unit: WorkUnit) -> list[str]:
     """Keys of the views ``unit`` renders (before validity rejection), from each family's ``views`` param."""
-    return [view_key(t.scene_id, v) for t in unit.scenes for v in range(int(t.params.get("views", 1)))]
+    return [view_key(t.scene_id, v) for t in unit.scenes for v in range(t.params.views)]

@@ -86,9 +86,9 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
     timings: Counter = Counter()
     try:
         for task in unit.scenes:
-            params_model, generate = get_family(task.family)
+            _, generate = get_family(task.family)
             t0 = time.perf_counter()
-            spec = generate(params_model.model_validate(task.params), task.seed, task.scene_id, catalogue)
+            spec = generate(task.params, task.seed, task.scene_id, catalogue)
             timings["scene_generate"] += time.perf_counter() - t0
             views, camera_rejects = render_valid_cameras(renderer, spec, config.validity)
             rejected += camera_rejects

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from pipeline.scene_spec import Camera, Light, Part, SceneObject, Vec3, World, look_at
+from pipeline.scene_spec import Camera, Light, SceneObject, Vec3, World, look_at
 from pipeline.taxonomy import class_id
 from scenes.geometry import AABB, part_aabb, parts_aabb
 from scenes.piece import Piece
@@ -169,12 +169,3 @@ def sun_and_sky(rng: random.Random, elevation_deg: tuple[float, float], hdri_pro
              "sun_azimuth_deg": round(math.degrees(az), 3),
              "sun_direction": (math.sin(az) * math.cos(el), -math.cos(az) * math.cos(el), math.sin(el))}
     return world, light, facts
-
-
-def camera_clear(eye: Vec3, boxes, margin: float) -> bool:
-    """True when ``eye`` is at least ``margin`` outside every box."""
-    return not any(b.contains(eye, margin) for b in boxes)
-
-
-def parts_top(parts: tuple[Part, ...]) -> float:
-    return parts_aabb(parts).hi[2]

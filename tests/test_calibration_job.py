@@ -18,7 +18,7 @@ from pipeline.plan import plan_units
 from pipeline.shards.members import read_exr, read_png
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
-from scenes.calibration import CalibrationParams, generate
+from scenes.calibration import generate
 from test_calibration import _analytic_view, _angle_deg, _interior
 
 pytestmark = [pytest.mark.blender, pytest.mark.ray, pytest.mark.xdist_group("render")]
@@ -39,7 +39,7 @@ def test_calibration_job_labels_in_shards_match_the_analytic_scene(tmp_path):
     finally:
         ray.shutdown()
     (task,) = plan_units(config)[0].scenes
-    spec = generate(CalibrationParams(**task.params), task.seed, task.scene_id)
+    spec = generate(task.params, task.seed, task.scene_id)
     output = Output(str(tmp_path / "calib"))
     seen = 0
     for shard in manifest["series"]["views"]:
