@@ -76,6 +76,8 @@ def test_bank_is_built_once_and_reused(infinigen_job):
     factories = {e["factory"] for e in bank["entries"]}
     assert {"ChairFactory", "BushFactory", "BoulderFactory"} <= factories
     assert "BedFactory" not in factories and "TreeFactory" not in factories
+    bush = next(e for e in bank["entries"] if e["factory"] == "BushFactory")
+    assert bush["params"] == {"distance": 10}  # the manifest's spawn arguments, part of the key
     for e in bank["entries"]:
         blend = out / "bank" / "assets" / f"{e['key']}.blend"
         assert blend.is_file() and e["size"][2] > 0

@@ -48,7 +48,8 @@ def build_items(items: list[BankItem], uri: str) -> list[dict]:
             facts = build_asset(item.import_path, item.seed, f.front_yaw, blend, f.spawn)
             entry = BankEntry(key=item.key, factory=item.factory, seed=item.seed, library_version=lib,
                               size=tuple(facts["size"]), sha256=file_sha256(blend), vertices=facts["vertices"],
-                              faces=facts["faces"], build_s=facts["build_s"], supports=tuple(facts["supports"]))
+                              faces=facts["faces"], build_s=facts["build_s"], supports=tuple(facts["supports"]),
+                              params=dict(f.spawn))
             bank.publish(entry, blend, scratch)
             done.append({"factory": item.factory, "seed": item.seed, "build_s": facts["build_s"]})
     finally:
