@@ -124,10 +124,11 @@ def test_ids_match_the_scene_objects(views):
         ids = set(np.unique(v.instance).tolist()) - {0}
         assert ids <= set(classes)
         assert v.instance_classes == {i: classes[i] for i in ids}
-        assert v.class_table == {class_id(classes[i]): classes[i] for i in ids}
+        background = {class_id(spec.background_class): spec.background_class} if (v.instance == 0).any() else {}
+        assert v.class_table == {class_id(classes[i]): classes[i] for i in ids} | background
         for i in ids:
             assert np.all(v.semantic[v.instance == i] == class_id(classes[i]))
-        assert np.all(v.semantic[v.instance == 0] == 0)
+        assert np.all(v.semantic[v.instance == 0] == class_id(spec.background_class))  # rays that hit nothing
         seen |= ids
     assert seen == set(classes)  # every object, the glass sphere and the id above 32767 included
 
