@@ -1,8 +1,8 @@
 """A scene family with Infinigen content at a glance, with the figures issue 10 asks for on a small sample.
 
-    .venv/bin/python benchmarks/content_grid.py --views 8 --out docs/views_indoor_room_infinigen.png
-    .venv/bin/python benchmarks/content_grid.py --family outdoor_street --out docs/views_outdoor_street_infinigen.png
-    .venv/bin/python benchmarks/content_grid.py --family outdoor_nature --out docs/views_outdoor_nature_infinigen.png
+    .venv/bin/python benchmarks/content_grid.py --views 8 --out out/content_grid/rooms.png
+    .venv/bin/python benchmarks/content_grid.py --family outdoor_street --out out/content_grid/streets.png
+    .venv/bin/python benchmarks/content_grid.py --family outdoor_nature --out out/content_grid/nature.png
 
 Builds (or reuses) an asset bank, renders ``--views`` views (two per scene) through one RenderWorker at
 320x240, and writes a grid PNG plus a JSON of: provenance by pixel share of object instances (structure
