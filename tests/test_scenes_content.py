@@ -195,3 +195,19 @@ def test_family_whose_factories_have_no_variants_gets_an_empty_catalogue_not_an_
     road = next(o for o in spec.objects if o.class_name == "road")
     assert road.parts[0].material.kind.startswith("infinigen:")  # materials stay Infinigen
     assert not any(o.source.startswith("infinigen:") for o in spec.objects)
+
+
+def test_a_broken_bake_is_left_out_of_the_catalogue_so_the_primitive_stands_in():
+    """A bed whose bake left a vertex kilometres away (seen once with the cloth simulation) never fits a
+    room; left out, the bedroom gets the primitive bed instead of no bed."""
+    from pipeline.bank.plan import BankItem, catalogue
+    from pipeline.bank.store import BankEntry
+
+    items = [BankItem("BedFactory", 0, "k-bed"), BankItem("ChairFactory", 0, "k-chair")]
+    entries = {"k-bed": BankEntry("k-bed", "BedFactory", 0, "1", (2.0, 2.3, 9272.0), "x", 1, 1, 1.0),
+               "k-chair": BankEntry("k-chair", "ChairFactory", 0, "1", (0.5, 0.5, 0.9), "x", 1, 1, 1.0)}
+    cat = catalogue(items, entries)
+    assert [v.factory for v in cat.variants] == ["ChairFactory"]
+    spec = build("indoor_room", {"views": 1, "room_types": ["bedroom"]}, 0, "b", cat)
+    beds = [o for o in spec.objects if o.class_name == "bed"]
+    assert len(beds) == 1 and beds[0].source == "primitive:indoor_room"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from importlib.metadata import version
 
@@ -9,6 +10,10 @@ from pipeline.bank.store import BankEntry, entry_key
 from pipeline.config import JobConfig
 from scenes.assets import infinigen_factories
 from scenes.content import Catalogue, Variant
+
+
+log = logging.getLogger(__name__)
+MAX_ASSET_M = 50.0  # no factory makes anything larger (trees reach ~20 m); beyond it the bake went wrong
 
 
 def library_version() -> str:
@@ -57,6 +62,10 @@ def catalogue(items: list[BankItem], entries: dict[str, BankEntry]) -> Catalogue
     variants = []
     for item in items:
         e, f = entries[item.key], factories[item.factory]
+        if max(e.size) > MAX_ASSET_M:  # a broken bake (a cloth vertex flung kilometres away): never placed
+            log.warning("asset bank entry %s (%s seed %d) is %s m: left out of the catalogue",
+                        item.key[:12], item.factory, item.seed, "x".join(f"{v:.3g}" for v in e.size))
+            continue
         supports = _supports(e.supports, f.supports)
         variants.append(Variant(item.key, item.factory, f.class_name, tuple(f.roles), e.size, supports))
     return Catalogue(tuple(variants))
