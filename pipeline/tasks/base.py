@@ -62,6 +62,19 @@ class Scorer:
         raise NotImplementedError
 
 
+class MaskScorer(Scorer):
+    """A :mod:`pipeline.consumers.metrics` accumulator whose ``add(pred, truth)`` needs no pair metadata."""
+
+    def __init__(self, scores):
+        self.scores = scores
+
+    def add(self, decoded, truth, meta: dict) -> None:
+        self.scores.add(decoded, truth)
+
+    def result(self) -> dict:
+        return self.scores.result()
+
+
 class Task:
     """One vision task. Subclasses set ``name`` and ``table`` and implement the methods below."""
 

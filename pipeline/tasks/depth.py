@@ -7,7 +7,7 @@ import numpy as np
 from pipeline.codecs.dense import decode_depth_task, encode_depth_task
 from pipeline.codecs.depth import HALF_STEP, curve
 from pipeline.consumers import metrics
-from pipeline.tasks.base import PairOptions, Scorer, Task, sub_seed
+from pipeline.tasks.base import MaskScorer, PairOptions, Task, sub_seed
 from pipeline.view import View
 
 _TOL = 1e-6
@@ -16,16 +16,6 @@ _TOL = 1e-6
 def _r(x: float, nd: int = 6) -> float:
     return float(round(float(x), nd))
 
-
-class _Scores(Scorer):
-    def __init__(self, max_depth_m: float):
-        self.scores = metrics.DepthScores(max_depth_m)
-
-    def add(self, decoded, truth, meta):
-        self.scores.add(decoded, truth)
-
-    def result(self):
-        return self.scores.result()
 
 
 class Depth(Task):
@@ -67,7 +57,7 @@ class Depth(Task):
         return []
 
     def scorer(self, max_depth_m):
-        return _Scores(max_depth_m)
+        return MaskScorer(metrics.DepthScores(max_depth_m))
 
     def panels(self, decoded, truth, view):
         from pipeline.consumers.show import depth_colors

@@ -9,19 +9,9 @@ from pipeline.codecs.instance import MIN_AREA_FRACTION, decode_instance, encode_
 from pipeline.codecs.metrics import match_masks
 from pipeline.codecs.validation import present_ids
 from pipeline.consumers import metrics
-from pipeline.tasks.base import PairOptions, Scorer, Task, sub_seed
+from pipeline.tasks.base import MaskScorer, PairOptions, Task, sub_seed
 from pipeline.view import View
 
-
-class _Scores(Scorer):
-    def __init__(self):
-        self.scores = metrics.InstanceScores()
-
-    def add(self, decoded, truth, meta):
-        self.scores.add(decoded, truth)
-
-    def result(self):
-        return self.scores.result()
 
 
 def miscoloured(target: np.ndarray, instance: np.ndarray, entries: list[dict], background_rgb) -> int:
@@ -89,7 +79,7 @@ class Instance(Task):
         return out
 
     def scorer(self, max_depth_m):
-        return _Scores()
+        return MaskScorer(metrics.InstanceScores())
 
     def panels(self, decoded, truth, view):
         from pipeline.consumers.show import id_colors, mask_ids

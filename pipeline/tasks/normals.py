@@ -7,19 +7,9 @@ import numpy as np
 from pipeline.codecs.dense import decode_normals_task, encode_normals_task
 from pipeline.codecs.normals import MAX_ANGLE_DEG, angle_error_deg, normals_valid, vector_norm
 from pipeline.consumers import metrics
-from pipeline.tasks.base import PairOptions, Scorer, Task, sub_seed
+from pipeline.tasks.base import MaskScorer, PairOptions, Task, sub_seed
 from pipeline.view import View
 
-
-class _Scores(Scorer):
-    def __init__(self):
-        self.scores = metrics.NormalScores()
-
-    def add(self, decoded, truth, meta):
-        self.scores.add(decoded, truth)
-
-    def result(self):
-        return self.scores.result()
 
 
 def _valid(view: View) -> np.ndarray:
@@ -60,7 +50,7 @@ class Normals(Task):
         return out
 
     def scorer(self, max_depth_m):
-        return _Scores()
+        return MaskScorer(metrics.NormalScores())
 
     def panels(self, decoded, truth, view):
         from pipeline.consumers.show import normal_colors
