@@ -49,6 +49,7 @@ def build_items(items: list[BankItem], uri: str) -> list[dict]:
             entry = BankEntry(key=item.key, factory=item.factory, seed=item.seed, library_version=lib,
                               size=tuple(facts["size"]), sha256=file_sha256(blend), vertices=facts["vertices"],
                               faces=facts["faces"], build_s=facts["build_s"], supports=tuple(facts["supports"]),
+                              stray_vertices_dropped=facts["stray_vertices_dropped"],
                               params=dict(f.spawn))
             bank.publish(entry, blend, scratch)
             done.append({"factory": item.factory, "seed": item.seed, "build_s": facts["build_s"]})

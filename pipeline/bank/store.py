@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline.shards.storage import Output, file_sha256
 
-BANK_FORMAT = 2  # 2: geometry-node instances kept (tree leaves), instance id read from the instancer; bump when the baked file's conventions change (frame, AOVs): old entries get new keys
+BANK_FORMAT = 3  # 2: geometry-node instances kept (tree leaves), instance id read from the instancer; 3: stray vertices dropped (a cloth vertex flung km away); bump when the baked file's conventions change (frame, AOVs): old entries get new keys
 MANIFEST = "manifest.json"
 
 
@@ -50,6 +50,7 @@ class BankEntry:
     build_s: float
     supports: tuple[dict, ...] = ()
     params: dict = field(default_factory=dict)
+    stray_vertices_dropped: int = 0
 
     @property
     def file(self) -> str:

@@ -35,6 +35,9 @@ SUPPORT_MIN_AREA = 0.02  # m2
 SUPPORT_MIN_FILL = 0.5  # share of the surface's rectangle actually covered by up-facing faces
 SUPPORT_INSET_M = 0.02
 OPEN_CLEARANCE_M = 0.6  # clearance of a surface with nothing of the asset above it
+STRAY_QUANTILE = 0.01  # the asset's body spans these vertex quantiles on each axis ...
+STRAY_MARGIN = 3.0  # ... and a vertex further out than this many body extents plus a metre is a stray
+STRAY_MARGIN_M = 1.0
 
 
 def _spawn(factory: str, seed: int, spawn: dict) -> bpy.types.Object:
@@ -105,6 +108,41 @@ def _bake_to_one_mesh(root: bpy.types.Object, keep: Iterable[bpy.types.Object] =
                                        selected_objects=pieces):
             bpy.ops.object.join()
     return target
+
+
+def stray_vertices(co: np.ndarray) -> np.ndarray:
+    """Mask of vertices far outside the asset's body (N x 3 in, N bools out).
+
+    Infinigen's cloth simulation (the bed's blanket) now and then flings a few hundred vertices
+    kilometres away; kept, they would make a 2 m bed 9 km tall. The body is the box between the 1st
+    and 99th vertex percentiles on each axis; a vertex more than three body extents plus a metre outside
+    it is a stray. A real part (a branch tip, a lamp arm) is never that far from where most of the mesh is.
+    """
+    if not len(co):
+        return np.zeros(0, dtype=bool)
+    lo, hi = np.quantile(co, [STRAY_QUANTILE, 1.0 - STRAY_QUANTILE], axis=0)
+    margin = STRAY_MARGIN * (hi - lo) + STRAY_MARGIN_M
+    return ((co < lo - margin) | (co > hi + margin)).any(axis=1)
+
+
+def drop_strays(obj: bpy.types.Object) -> int:
+    """Delete the stray vertices of ``obj`` (:func:`stray_vertices`) with their faces; returns how many."""
+    import bmesh
+
+    mesh = obj.data
+    co = np.empty(len(mesh.vertices) * 3, dtype=np.float64)
+    mesh.vertices.foreach_get("co", co)
+    doomed = np.flatnonzero(stray_vertices(co.reshape(-1, 3)))
+    if not len(doomed):
+        return 0
+    bm = bmesh.new()
+    bm.from_mesh(mesh)
+    bm.verts.ensure_lookup_table()
+    bmesh.ops.delete(bm, geom=[bm.verts[i] for i in doomed], context="VERTS")
+    bm.to_mesh(mesh)
+    bm.free()
+    mesh.update()
+    return len(doomed)
 
 
 def _labelled_materials(obj: bpy.types.Object) -> None:
@@ -259,6 +297,7 @@ def build_asset(factory: str, seed: int, front_yaw: float, out_path: Path, spawn
     instancers = _instancers([root, *root.children_recursive])
     corners = _instance_corners(instancers)  # while the instancers are still in the scene
     obj = _bake_to_one_mesh(root, keep=instancers)
+    strays = drop_strays(obj)
     obj.name = f"{ASSET_PREFIX}{factory.rsplit('.', 1)[1]}_{seed}"
     _labelled_materials(obj)
     verts = _normalise(obj, front_yaw, instancers, corners)
@@ -269,6 +308,7 @@ def build_asset(factory: str, seed: int, front_yaw: float, out_path: Path, spawn
     build_s = time.perf_counter() - t0
     facts = {"object": obj.name, "size": [round(v, 5) for v in size], "vertices": len(verts),
              "faces": len(obj.data.polygons), "instances": _instance_count(obj), "supports": supports,
+             "stray_vertices_dropped": strays,
              "build_s": round(build_s, 3)}
     clear_scene()
     return facts
