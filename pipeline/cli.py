@@ -1,7 +1,9 @@
 """The ``pipeline`` command: render a job, draw a contact sheet, summarise a dataset.
 
-Every command exits non-zero with a one-paragraph message naming the problem (a config field, a
-file, a shard) instead of a traceback when the input is bad.
+Exit codes (:mod:`pipeline.errors`; README, "Running large jobs"): 0 done; 1 an internal error, with its
+traceback (``validate``: the dataset has problems); 2 bad input (config, assets, output folder,
+arguments), with a one-paragraph message naming it; 3 units quarantined, failure report written;
+4 the environment failed (disk full, permission denied, credentials, bucket); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from pipeline.errors import BadInput, NotADataset
 
 
 def _render(args) -> int:
@@ -59,7 +62,7 @@ def _summary(args) -> int:
 
     output = Output(args.dataset)
     if not output.exists(layout.MANIFEST):
-        raise FileNotFoundError(f"{args.dataset}: no manifest.json; not a finished dataset")
+        raise NotADataset(f"{args.dataset}: no manifest.json; not a finished dataset")
     print(summary_text(output.read_json(layout.MANIFEST), args.dataset))
     return 0
 
@@ -97,13 +100,13 @@ def _mix(args) -> int:
         try:
             ext_weights = [float(w) for w in args.external_weights.split(",")]
         except ValueError:
-            raise ValueError(f"--external-weights: {args.external_weights!r} is not a comma list of numbers") from None
+            raise BadInput(f"--external-weights: {args.external_weights!r} is not a comma list of numbers") from None
     spec = make_mix_spec(args.datasets, weights, args.external or [], ext_weights, args.vision_ratio, args.seed)
     write_spec(spec, args.out)
     print(f"mix spec written to {args.out}:\n{describe(spec)}")
     if args.materialize:
         if not args.samples:
-            raise ValueError("--materialize needs --samples N (how many samples to draw)")
+            raise BadInput("--materialize needs --samples N (how many samples to draw)")
         result = materialize(spec, args.materialize, args.samples, max_samples=args.max_samples)
         print(f"materialised {args.samples} samples into {len(result['shards'])} shards under {args.materialize}/mixed "
               f"(drawn per source: {result['drawn']}); spec {args.materialize}/mix.json")
@@ -198,17 +201,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipeline.config import ConfigError
-    from pipeline.job import OutputConflict
+    from pipeline import errors
 
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.func(args)
-    except (ConfigError, OutputConflict, FileNotFoundError, ValueError) as exc:
+    except errors.BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return errors.EXIT_BAD_INPUT
+    except errors.UnitsQuarantined as exc:
+        print(f"incomplete: {exc}", file=sys.stderr)
+        return errors.EXIT_QUARANTINED
+    except errors.EnvironmentFailure as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return errors.EXIT_ENVIRONMENT
+    except KeyboardInterrupt as exc:
+        detail = f"{exc} " if isinstance(exc, errors.JobInterrupted) else ""
+        print(f"\n{detail}stopped. Run the same command again to resume: "
+              f"pipeline {' '.join(sys.argv[1:] if argv is None else argv)}", file=sys.stderr)
+        return errors.EXIT_INTERRUPTED
+    except Exception as exc:
+        cause = errors.environment_cause(exc)
+        if cause is None:
+            raise  # a bug: Python prints the traceback and exits 1
+        print(f"error: {cause}. Fix it and run the same command again.", file=sys.stderr)
+        return errors.EXIT_ENVIRONMENT
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from pipeline import tasks
+from pipeline.errors import BadInput
 from pipeline.render.settings import RenderSettings
 from scenes.validity import ViewRules
 
@@ -26,7 +27,7 @@ def _known_task(name: str) -> str:
 TaskName = Annotated[str, AfterValidator(_known_task)]
 
 
-class ConfigError(ValueError):
+class ConfigError(BadInput):
     """A job config that cannot be used; the message names the file and the offending field."""
 
 

@@ -7,9 +7,12 @@ the dataset exactly once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
+import signal
+import threading
 import tempfile
 import time
 from collections import Counter
@@ -19,15 +22,17 @@ from tqdm import tqdm
 from pipeline.bank.build import bank_uri, build_bank
 from pipeline.bank.plan import bank_items
 from pipeline.config import ConfigError, JobConfig
+from pipeline.errors import BadInput, JobInterrupted, UnitsQuarantined
 from pipeline.plan import config_fingerprint, plan_units, plan_views
 from pipeline.shards import layout
 from pipeline.shards.manifest import finalize
 from pipeline.shards.storage import Output
+from pipeline.scratch import scratch_dir, sweep_stale_scratch
 
 log = logging.getLogger(__name__)
 
 
-class OutputConflict(RuntimeError):
+class OutputConflict(BadInput):
     """The output location holds something this job must not touch or mix with."""
 
 
@@ -79,6 +84,9 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     output = Output(out_uri)
     fingerprint = config_fingerprint(config)
     prepare_output(output, config, fingerprint, overwrite)
+    litter = output.sweep_temporaries() + sweep_stale_scratch()
+    if litter:
+        log.info("removed %d temporary files a killed run left behind", len(litter))
     units = plan_units(config)
     done_ids = {u.unit_id for u in units if output.exists(layout.done_record(u.unit_id))}
     pending = [u for u in units if u.unit_id not in done_ids]
@@ -110,15 +118,27 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     def on_retry(unit, worker: int, reason: str) -> None:
         retries[unit.unit_id] += 1
         worker_retries[f"worker{worker}"] += 1
-        bar.write(f"worker {worker} lost unit {unit.unit_id} ({reason}); retrying")
+        bar.write(f"unit {unit.unit_id} failed on worker {worker} ({reason}); retrying")
 
     overhead: dict = {}
     try:
         if pending:
             ray_backend.connect(address if address is not None else config.ray.address)
-            overhead = ray_backend.run_units(config, pending, out_uri, fingerprint, on_done, on_retry)
+            with sigterm_as_interrupt():
+                overhead = ray_backend.run_units(config, pending, out_uri, fingerprint, on_done, on_retry)
+    except KeyboardInterrupt:
+        committed = sum(output.exists(layout.done_record(u.unit_id)) for u in units)
+        raise JobInterrupted(f"interrupted: {committed} of {len(units)} units are committed in {out_uri}; "
+                             f"nothing half-written is left") from None
     finally:
         bar.close()
+    if overhead.get("quarantined"):
+        report = failure_report(output, config, overhead["quarantined"])
+        raise UnitsQuarantined(
+            f"{len(overhead['quarantined'])} of {len(units)} units failed on every try and were quarantined; "
+            f"every other unit is committed. The failure report (units, scenes, exception, traceback) is "
+            f"{report}. Run the same command again to retry only those units.",
+            report, [f["unit_id"] for f in overhead["quarantined"]])
     wall = time.perf_counter() - t0
     run_stats = {
         "wall_s": round(wall, 2), "units_run": len(pending), "units_resumed": len(done_ids),
@@ -129,20 +149,54 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
         "core_s_per_view": round(stats["unit_wall_s"] * config.ray.cpus_per_worker / max(stats["views"], 1), 3),
         "asset_bank": bank_stats,
     }
-    scratch = tempfile.mkdtemp(prefix="finalize-")
+    scratch = scratch_dir("finalize")
     try:
         manifest = finalize(output, config.model_dump(mode="json"), fingerprint,
                             [u.unit_id for u in units], scratch, run_stats)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    output.remove(layout.FAILURE_REPORT)  # its units have all committed now
     return manifest
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+    """Treat SIGTERM (``kill``, a scheduler's stop) like Ctrl-C while the job runs, so both stop the
+    workers and leave only committed units (Ray's own handler would just exit)."""
+    def _raise(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def failure_report(output: Output, config: JobConfig, quarantined: list[dict]) -> str:
+    """Publish the quarantined units' failures (unit, scenes, exception, traceback); returns its URI."""
+    report = {"job": config.name, "written_unix": int(time.time()), "quarantined_units": quarantined,
+              "retries_per_unit": config.ray.max_unit_retries,
+              "what_next": "run the same command again: committed units are skipped and only these are "
+                           "retried. If a unit keeps failing, the traceback says why; see the README, "
+                           "'Running large jobs'."}
+    scratch = scratch_dir("failure-report")
+    try:
+        output.publish_json(report, layout.FAILURE_REPORT, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return output.url(layout.FAILURE_REPORT)
 
 
 def summary_text(manifest: dict, out_uri: str) -> str:
     c = manifest["counts"]
     lines = [
         f"dataset {manifest['name']} at {out_uri}",
-        f"  scenes {c['scenes']}, views {c['views']} (rejected {c['rejected_views']}), pairs {c['pairs']}",
+        f"  scenes {c['scenes']} (rejected {c.get('rejected_scenes', 0)}), views {c['views']} "
+        f"(rejected {c['rejected_views']}), pairs {c['pairs']}",
         "  pairs per task: " + json.dumps(c["pairs_per_task"]),
         f"  shards: {len(manifest['series']['views'])} views, {len(manifest['series']['pairs'])} pairs",
     ]

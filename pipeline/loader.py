@@ -23,6 +23,7 @@ from PIL import Image
 from pipeline.shards import layout
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import FORBIDDEN_SUFFIXES
+from pipeline.errors import NotADataset
 
 IMAGE_EXTS = ("png", "jpg", "jpeg", "webp")
 
@@ -74,7 +75,7 @@ def _sources(source) -> list[dict]:
         return json.loads(Path(text).read_text())["sources"]
     output = Output(text)
     if not output.exists(layout.MANIFEST):
-        raise FileNotFoundError(f"{text}: neither a mix spec (.json) nor a dataset root with manifest.json")
+        raise NotADataset(f"{text}: neither a mix spec (.json) nor a dataset root with manifest.json")
     shards = output.read_json(layout.MANIFEST)["series"]["pairs"]
     return [{"name": "pairs", "weight": 1.0, "urls": [output.url(s["name"]) for s in shards]}]
 

@@ -8,7 +8,6 @@ first and its small done-record last; a unit without a done-record is simply red
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, replace
@@ -17,6 +16,7 @@ import numpy as np
 
 from pipeline.tasks import make_pairs
 from pipeline.config import JobConfig
+from pipeline.errors import SceneRejected
 from pipeline.plan import WorkUnit, view_seed
 from pipeline.view import View, view_key
 from pipeline.scene_graph import build_scene_graph
@@ -29,6 +29,7 @@ from pipeline.shards.writer import ShardSeries
 from scenes import get_family
 from scenes.content import Catalogue
 from scenes.validity import check_cameras, check_view
+from pipeline.scratch import scratch_dir
 
 
 def render_valid_cameras(renderer, spec: SceneSpec, rules) -> tuple[list[View], list[dict]]:
@@ -77,19 +78,26 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
     ``catalogue``: the asset bank's variants, for families with ``content: infinigen``."""
     t_start = time.perf_counter()
     output = Output(out_uri)
-    scratch = tempfile.mkdtemp(prefix=f"unit-{unit.unit_id}-")
+    scratch = scratch_dir(f"unit-{unit.unit_id}")
     caps = dict(max_samples=config.shards.max_samples, max_bytes=config.shards.max_bytes, scratch_dir=scratch)
     views_series = ShardSeries(output, layout.VIEWS, unit.unit_id, **caps)
     pairs_series = ShardSeries(output, layout.PAIRS, unit.unit_id, **caps)
-    view_rows, pair_rows, rejected = [], [], []
+    view_rows, pair_rows, rejected, rejected_scenes = [], [], [], []
     pairs_per_task: Counter = Counter()
     timings: Counter = Counter()
     try:
         for task in unit.scenes:
             _, generate = get_family(task.family)
             t0 = time.perf_counter()
-            spec = generate(task.params, task.seed, task.scene_id, catalogue)
-            timings["scene_generate"] += time.perf_counter() - t0
+            try:
+                spec = generate(task.params, task.seed, task.scene_id, catalogue)
+            except SceneRejected as exc:  # the seed's scene cannot be made: the same on every try
+                rejected_scenes.append({"scene_id": task.scene_id, "reason": str(exc)})
+                rejected += [{"key": view_key(task.scene_id, v), "reason": f"scene rejected: {exc}"}
+                             for v in range(task.params.views)]
+                continue
+            finally:
+                timings["scene_generate"] += time.perf_counter() - t0
             views, camera_rejects = render_valid_cameras(renderer, spec, config.validity)
             rejected += camera_rejects
             for view in views:
@@ -121,7 +129,7 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
             "unit_id": unit.unit_id, "fingerprint": fingerprint,
             "scenes": [t.scene_id for t in unit.scenes],
             "views": len(view_rows), "pairs": len(pair_rows), "pairs_per_task": dict(pairs_per_task),
-            "rejected": rejected, "shards": [asdict(s) for s in shards],
+            "rejected": rejected, "rejected_scenes": rejected_scenes, "shards": [asdict(s) for s in shards],
             "timings": {k: round(v, 4) for k, v in timings.items()},
             "wall_s": round(time.perf_counter() - t_start, 3),
         }

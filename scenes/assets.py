@@ -20,13 +20,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assets_manifest import MANIFEST_DIR
+from pipeline.errors import BadInput
 from pipeline.shards.storage import file_sha256
 from pipeline.taxonomy import load_taxonomy
 
 FORMATS = {".gltf": "gltf", ".glb": "gltf", ".obj": "obj", ".blend": "blend"}
 
 
-class AssetError(ValueError):
+class AssetError(BadInput):
     """A manifest entry or user asset that cannot be used; the message names it."""
 
 

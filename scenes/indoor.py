@@ -15,6 +15,7 @@ from typing import Callable
 
 from pydantic import Field, field_validator
 
+from pipeline.errors import SceneRejected
 from pipeline.scene_spec import Light, SceneSpec, World
 from scenes import clutter, decor, fixtures, furniture
 from scenes.assets import hdris_for
@@ -476,5 +477,5 @@ def _cameras(rng: random.Random, params: IndoorParams, room: Room, layout: Layou
             cams.append(cam)
             kinds.append(kind)
     if len(cams) < params.views:
-        raise RuntimeError(f"indoor_room: found only {len(cams)} of {params.views} camera positions")
+        raise SceneRejected(f"indoor_room: found only {len(cams)} of {params.views} camera positions")
     return cams, kinds

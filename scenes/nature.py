@@ -11,6 +11,7 @@ import random
 
 from pydantic import Field
 
+from pipeline.errors import SceneRejected
 from pipeline.scene_spec import Part, SceneSpec
 from scenes import plants
 from scenes.assets import hdris_for
@@ -144,5 +145,5 @@ def _cameras(rng: random.Random, params: NatureParams, occ: Occupancy, half: flo
             yaw, pitch = rng.uniform(0, 2 * math.pi), None
         cams.append(camera(rng, params, eye, yaw, pitch))
     if len(cams) < params.views:
-        raise RuntimeError(f"outdoor_nature: found only {len(cams)} of {params.views} camera positions")
+        raise SceneRejected(f"outdoor_nature: found only {len(cams)} of {params.views} camera positions")
     return cams

@@ -14,6 +14,7 @@ import random
 
 from pydantic import Field
 
+from pipeline.errors import SceneRejected
 from pipeline.scene_spec import Light, SceneSpec, World
 from scenes import buildings, people, plants, streetfurniture as sf, vehicles
 from scenes.assets import hdris_for
@@ -365,5 +366,5 @@ def _cameras(rng: random.Random, params: OutdoorParams, st: Street, occ: Occupan
             continue
         cams.append(camera(rng, params, eye, yaw))
     if len(cams) < params.views:
-        raise RuntimeError(f"outdoor_street: found only {len(cams)} of {params.views} camera positions")
+        raise SceneRejected(f"outdoor_street: found only {len(cams)} of {params.views} camera positions")
     return cams

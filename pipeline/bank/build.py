@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -21,6 +20,7 @@ from pipeline.shards import layout
 from pipeline.shards.storage import file_sha256
 from scenes.assets import infinigen_factories
 from scenes.content import Catalogue
+from pipeline.scratch import scratch_dir
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def build_items(items: list[BankItem], uri: str) -> list[dict]:
     lib = library_version()
     factories = infinigen_factories()
     done = []
-    scratch = Path(tempfile.mkdtemp(prefix="bank-build-"))
+    scratch = Path(scratch_dir("bank-build"))
     try:
         for item in items:
             if bank.has(item.key):
@@ -77,7 +77,7 @@ def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str |
             built = ray_backend.build_bank_items(config, todo, uri)
         else:
             built = build_items(todo, uri)
-    scratch = tempfile.mkdtemp(prefix="bank-manifest-")
+    scratch = scratch_dir("bank-manifest")
     try:
         bank.write_manifest(scratch)
     finally:

@@ -12,6 +12,7 @@ from pipeline.shards import layout
 from pipeline.shards.index import read_table
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import read_members
+from pipeline.errors import NotADataset
 
 COLUMNS = ("input", "depth", "normals", "semantic")
 
@@ -20,7 +21,7 @@ def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int 
     """Write the sheet for up to ``max_rows`` views; returns the number of rows drawn."""
     output = Output(dataset_uri)
     if not output.exists(layout.MANIFEST):
-        raise FileNotFoundError(f"{dataset_uri}: no manifest.json; not a finished dataset")
+        raise NotADataset(f"{dataset_uri}: no manifest.json; not a finished dataset")
     rows = read_table(output, layout.PAIRS_INDEX).select(["key", "shard", "view_key", "task", "family"]).to_pylist()
     by_view: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     family_views: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets of view keys
@@ -69,7 +70,7 @@ def family_sheets(dataset_uri: str, out_dir: str, per_family: int = 16, cell: in
     """One PNG per scene family: a grid of ``per_family`` randomly drawn views' RGB images."""
     output = Output(dataset_uri)
     if not output.exists(layout.MANIFEST):
-        raise FileNotFoundError(f"{dataset_uri}: no manifest.json; not a finished dataset")
+        raise NotADataset(f"{dataset_uri}: no manifest.json; not a finished dataset")
     rows = read_table(output, layout.VIEWS_INDEX).select(["key", "shard", "family"]).to_pylist()
     by_family: dict[str, list[dict]] = defaultdict(list)
     for r in rows:

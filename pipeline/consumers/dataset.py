@@ -28,6 +28,7 @@ from pipeline.shards import layout
 from pipeline.shards.index import read_table
 from pipeline.shards.members import read_png
 from pipeline.shards.storage import Output
+from pipeline.errors import NotADataset
 
 
 def _as_list(value) -> list:
@@ -219,7 +220,7 @@ def open_dataset(path_or_uri) -> Dataset:
     """Open a finished dataset (a local path or any fsspec URI) through its manifest and Parquet index."""
     output = Output(str(path_or_uri))
     if not output.exists(layout.MANIFEST):
-        raise FileNotFoundError(f"{path_or_uri}: no manifest.json; not a finished dataset")
+        raise NotADataset(f"{path_or_uri}: no manifest.json; not a finished dataset")
     manifest = output.read_json(layout.MANIFEST)
     pairs, views = (read_table(output, manifest.get("index", {}).get(s, layout.INDEX[s])) for s in (layout.PAIRS, layout.VIEWS))
     return Dataset(output, manifest, pairs, views, ShardReader(output))

@@ -19,6 +19,7 @@ from PIL import Image
 from pipeline import tasks as task_registry
 from pipeline.consumers.dataset import Dataset, open_dataset
 from pipeline.shards.storage import Output
+from pipeline.errors import BadInput
 
 
 def _read_prediction(data: bytes, name: str, shape: tuple[int, int]) -> tuple[np.ndarray, bool]:
@@ -26,9 +27,9 @@ def _read_prediction(data: bytes, name: str, shape: tuple[int, int]) -> tuple[np
         img = Image.open(io.BytesIO(data))
         img.load()
     except Exception as exc:  # noqa: BLE001 - any unreadable file is a bad input, named
-        raise ValueError(f"prediction {name}: not a readable PNG ({exc})") from None
+        raise BadInput(f"prediction {name}: not a readable PNG ({exc})") from None
     if img.mode not in ("RGB", "RGBA", "P", "L"):
-        raise ValueError(f"prediction {name}: expected an 8-bit RGB PNG, got mode {img.mode}")
+        raise BadInput(f"prediction {name}: expected an 8-bit RGB PNG, got mode {img.mode}")
     img = img.convert("RGB")
     resized = img.size != (shape[1], shape[0])
     if resized:
@@ -42,7 +43,7 @@ def _prediction_rows(ds: Dataset, keys: list[str]) -> list[dict]:
     unknown = sorted(set(keys) - {r["key"] for r in found})
     if unknown:
         shown = ", ".join(unknown[:10]) + (f" ... ({len(unknown)} in all)" if len(unknown) > 10 else "")
-        raise ValueError(f"predictions name pairs that are not in the dataset: {shown}")
+        raise BadInput(f"predictions name pairs that are not in the dataset: {shown}")
     return sorted(found, key=lambda r: (r["view_key"], r["key"]))
 
 
@@ -52,10 +53,10 @@ def evaluate(predictions: str, dataset: str) -> dict:
 
     pred = Output(str(predictions))
     if not pred.exists(""):
-        raise FileNotFoundError(f"{predictions}: no such predictions folder")
+        raise BadInput(f"{predictions}: no such predictions folder")
     names = [n for n in pred.list("") if n.endswith(".png")]
     if not names:
-        raise FileNotFoundError(f"{predictions}: no <pair key>.png predictions in it")
+        raise BadInput(f"{predictions}: no <pair key>.png predictions in it")
     ds = open_dataset(dataset)
     rows = _prediction_rows(ds, [n[: -len(".png")] for n in names])
     scores: dict[str, task_registry.Scorer] = {}

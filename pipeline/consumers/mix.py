@@ -30,6 +30,7 @@ from pipeline.shards.index import read_table
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
 from pipeline.shards.writer import ShardSeries
+from pipeline.errors import BadInput, NotADataset
 
 FORMAT = "vision-banana-mix/1"
 
@@ -45,15 +46,15 @@ def parse_weights(text: str) -> dict[str, float]:
     for item in filter(None, (s.strip() for s in text.split(","))):
         name, sep, value = item.partition("=")
         if not sep or name not in tasks.names():
-            raise ValueError(f"--tasks: {item!r} is not TASK=WEIGHT with TASK one of {tasks.names()}")
+            raise BadInput(f"--tasks: {item!r} is not TASK=WEIGHT with TASK one of {tasks.names()}")
         try:
             out[name] = float(value)
         except ValueError:
-            raise ValueError(f"--tasks: weight {value!r} of {name} is not a number") from None
+            raise BadInput(f"--tasks: weight {value!r} of {name} is not a number") from None
         if not out[name] >= 0:
-            raise ValueError(f"--tasks: weight of {name} must be >= 0, got {value}")
+            raise BadInput(f"--tasks: weight of {name} must be >= 0, got {value}")
     if not out or sum(out.values()) <= 0:
-        raise ValueError("--tasks: at least one task needs a positive weight")
+        raise BadInput("--tasks: at least one task needs a positive weight")
     return out
 
 
@@ -67,13 +68,13 @@ def expand_urls(spec: str) -> list[str]:
     else:
         urls = list(braceexpand.braceexpand(spec))
     if not urls:
-        raise FileNotFoundError(f"--external {spec}: no shards found")
+        raise BadInput(f"--external {spec}: no shards found")
     out = []
     for u in urls:
         if "://" in u or u.startswith("pipe:"):
             out.append(u)
         elif not Path(u).is_file():
-            raise FileNotFoundError(f"--external {spec}: shard {u} does not exist")
+            raise BadInput(f"--external {spec}: shard {u} does not exist")
         else:
             out.append(str(Path(u).resolve()))
     return out
@@ -86,7 +87,7 @@ def _vision_sources(datasets: list[str], task_weights: dict[str, float] | None) 
     for uri in datasets:
         output = Output(uri)
         if not output.exists(layout.MANIFEST):
-            raise FileNotFoundError(f"{uri}: no manifest.json; not a finished dataset")
+            raise NotADataset(f"{uri}: no manifest.json; not a finished dataset")
         for row in read_table(output, layout.PAIRS_INDEX).select(["shard", "task"]).to_pylist():
             counts[row["task"]] += 1
             urls.setdefault(row["task"], {})[output.url(row["shard"])] = None
@@ -95,7 +96,7 @@ def _vision_sources(datasets: list[str], task_weights: dict[str, float] | None) 
         return [{"name": "vision", "kind": "vision", "weight": 1.0, "samples": sum(counts.values()), "urls": every}]
     missing = [t for t, w in task_weights.items() if w > 0 and not counts[t]]
     if missing:
-        raise ValueError(f"--tasks: no pairs of {missing} in {', '.join(datasets)} (tasks present: {sorted(counts)})")
+        raise BadInput(f"--tasks: no pairs of {missing} in {', '.join(datasets)} (tasks present: {sorted(counts)})")
     total = sum(task_weights.values())
     return [{"name": f"vision:{t}", "kind": "vision", "task": t, "weight": w / total, "samples": counts[t],
              "key_regex": task_regex(t), "urls": list(urls[t])} for t, w in task_weights.items() if w > 0]
@@ -106,13 +107,13 @@ def make_mix_spec(datasets: list[str], task_weights: dict[str, float] | None = N
                   vision_ratio: float | None = None, seed: int = 0) -> dict:
     """The mix spec: vision sources take ``vision_ratio`` of the samples, the externals the rest."""
     if externals and vision_ratio is None:
-        raise ValueError("--vision-ratio is required with --external (the share of vision pairs, e.g. 0.1)")
+        raise BadInput("--vision-ratio is required with --external (the share of vision pairs, e.g. 0.1)")
     ratio = 1.0 if vision_ratio is None else float(vision_ratio)
     if not 0 < ratio <= 1 or (externals and ratio == 1):
-        raise ValueError(f"--vision-ratio must lie in (0, 1){'' if externals else ']'}, got {vision_ratio}")
+        raise BadInput(f"--vision-ratio must lie in (0, 1){'' if externals else ']'}, got {vision_ratio}")
     ext_w = list(external_weights) if external_weights else [1.0] * len(externals)
     if len(ext_w) != len(externals) or any(w <= 0 for w in ext_w):
-        raise ValueError(f"--external-weights: need {len(externals)} positive weights, got {external_weights}")
+        raise BadInput(f"--external-weights: need {len(externals)} positive weights, got {external_weights}")
     external = [{"name": f"external:{k}", "kind": "external", "pattern": pattern,
                  "weight": (1 - ratio) * w / sum(ext_w), "samples": None, "urls": expand_urls(pattern)}
                 for k, (pattern, w) in enumerate(zip(externals, ext_w))]
@@ -130,24 +131,24 @@ def _source_stream(source: dict):
         produced = False
         for url in source["urls"]:
             if url.startswith("pipe:"):
-                raise ValueError(f"{source['name']}: cannot materialise from a pipe: URL ({url})")
+                raise BadInput(f"{source['name']}: cannot materialise from a pipe: URL ({url})")
             parent, _, name = url.rpartition("/")
             for sample in iter_samples(Output(parent or "."), name):
                 if keep is None or keep(sample["__key__"]):
                     produced = True
                     yield sample
         if not produced:
-            raise ValueError(f"{source['name']}: its shards hold no sample to draw")
+            raise BadInput(f"{source['name']}: its shards hold no sample to draw")
 
 
 def materialize(spec: dict, out_uri: str, samples: int, max_samples: int = 1000, max_bytes: int = 1 << 30) -> dict:
     """Draw ``samples`` samples by the spec's weights into ``out_uri/mixed/*.tar``; returns (and writes)
     ``out_uri/mix.json``, a spec whose single source is the materialised shards."""
     if samples < 1:
-        raise ValueError(f"--samples must be >= 1, got {samples}")
+        raise BadInput(f"--samples must be >= 1, got {samples}")
     output = Output(out_uri)
     if output.exists("mix.json") or output.list("mixed"):
-        raise ValueError(f"{out_uri}: already holds a materialised mix; choose another folder")
+        raise BadInput(f"{out_uri}: already holds a materialised mix; choose another folder")
     output.makedirs("")
     rng = np.random.default_rng(spec.get("seed", 0))
     weights = np.array([s["weight"] for s in spec["sources"]], dtype=np.float64)

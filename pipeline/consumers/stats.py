@@ -16,6 +16,7 @@ from pipeline.shards.index import read_table
 from pipeline.shards.members import read_exr, read_png
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
+from pipeline.errors import NotADataset
 
 DEPTH_BINS = np.geomspace(0.1, 1000.0, 41)  # log-spaced metres; misses (+inf) are counted apart
 
@@ -29,7 +30,7 @@ def dataset_stats(dataset_uri: str) -> dict:
     """Compute the statistics of a finished dataset as a JSON-serialisable dict."""
     output = Output(dataset_uri)
     if not output.exists(layout.MANIFEST):
-        raise FileNotFoundError(f"{dataset_uri}: no manifest.json; not a finished dataset")
+        raise NotADataset(f"{dataset_uri}: no manifest.json; not a finished dataset")
     manifest = output.read_json(layout.MANIFEST)
     views = read_table(output, layout.VIEWS_INDEX).to_pydict()
     class_pixels: Counter = Counter()

@@ -27,6 +27,7 @@ from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import tar_members
 from pipeline.tasks import target_problems
 from pipeline.view import View
+from pipeline.errors import NotADataset
 
 
 
@@ -126,7 +127,7 @@ class _Validator:
 
     def run(self) -> Report:
         if not self.output.exists(layout.MANIFEST):
-            raise FileNotFoundError(f"{self.output.uri}: no manifest.json; not a finished dataset")
+            raise NotADataset(f"{self.output.uri}: no manifest.json; not a finished dataset")
         try:
             manifest = self.output.read_json(layout.MANIFEST)
             series = {s: manifest["series"][s] for s in SERIES}

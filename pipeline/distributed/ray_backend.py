@@ -14,16 +14,13 @@ import time
 from collections.abc import Callable, Iterable
 
 import ray
-from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
+from ray.exceptions import RayError
 
 from pipeline.config import JobConfig
+from pipeline.errors import ENVIRONMENT, TRANSIENT, EnvironmentFailure, describe
 from pipeline.plan import WorkUnit
 
 log = logging.getLogger(__name__)
-
-
-class UnitFailed(RuntimeError):
-    """A work unit failed more often than ``ray.max_unit_retries`` allows."""
 
 
 @ray.remote
@@ -34,7 +31,9 @@ class RenderActor:
         from pipeline.bank.build import bank_uri, job_catalogue
         from pipeline.bank.store import AssetBank
         from pipeline.render.worker import RenderWorker
+        from pipeline.scratch import sweep_stale_scratch
 
+        sweep_stale_scratch()  # what killed workers on this node left behind
         self.config = JobConfig.model_validate(config_dump)
         settings = self.config.render
         if settings.threads == 0:
@@ -45,12 +44,20 @@ class RenderActor:
         self.out_uri, self.fingerprint = out_uri, fingerprint
 
     def run(self, unit: WorkUnit) -> dict:
+        """The unit's done-record, or ``{"unit_id", "failure"}`` when it raised (see :mod:`pipeline.errors`)."""
         from pipeline.unit_runner import run_unit
 
-        return run_unit(unit, self.config, self.worker, self.out_uri, self.fingerprint, self.catalogue)
+        try:
+            return run_unit(unit, self.config, self.worker, self.out_uri, self.fingerprint, self.catalogue)
+        except Exception as exc:  # classified here, where the exception and its traceback still exist
+            return {"unit_id": unit.unit_id, "failure": describe(exc)}
 
     def pid(self) -> int:
         return os.getpid()
+
+    def close(self) -> None:
+        """Remove the worker's scratch files before the actor is killed (a kill skips clean-up)."""
+        self.worker.close()
 
 
 @ray.remote
@@ -94,21 +101,41 @@ def connect(address: str | None) -> None:
         ray.init(address="local", include_dashboard=False, log_to_driver=True, configure_logging=False)
 
 
+RETRY_BASE_S = 1.0  # a retried unit waits 1, 2, 4 ... seconds (at most RETRY_MAX_S) before it is handed out again
+RETRY_MAX_S = 30.0
+STOP_GRACE_S = 5.0
+
+
+def _ray_failure(exc: Exception) -> dict:
+    """A Ray-level failure (dead actor or node, lost object) as a failure record: transient, except an
+    actor whose constructor raised, which fails the same way on every node."""
+    text = str(exc).strip()
+    if "creation task" in text:
+        return {"kind": ENVIRONMENT, "exception": type(exc).__name__, "message": text,
+                "cause": "the render workers cannot start (their constructor raised)", "traceback": text}
+    return {"kind": TRANSIENT, "exception": type(exc).__name__, "message": text, "cause": None, "traceback": text}
+
+
 def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, fingerprint: str,
               on_done: Callable[[dict], None], on_retry: Callable[[WorkUnit, int, str], None]) -> dict:
     """Run ``units`` on ``config.ray.num_workers`` actors; calls ``on_done(record)`` per committed unit.
 
-    A unit whose actor dies goes back to the front of the queue and is handed to the next free actor;
-    the dead actor is only given work again once Ray has restarted it and it answers a ping, so a
-    restart that cannot be placed (its node is gone) never holds a unit hostage.
-    Returns driver-side overheads: seconds the driver itself was busy, and per committed unit the mean
-    latency beyond the unit's own wall time (scheduling, transfer, result handling).
+    Failures, by kind (:mod:`pipeline.errors`): a unit whose actor died, or that raised, goes back to
+    the queue after a backoff and is handed to the next free actor; after ``ray.max_unit_retries``
+    retries it is quarantined and the job goes on with the other units. An environment failure
+    (disk full, no credentials) raises :class:`EnvironmentFailure` at once. A dead actor is only given
+    work again once Ray has restarted it and it answers a ping, so a restart that cannot be placed
+    (its node is gone) never holds a unit hostage. The actors are killed when this returns or raises
+    (Ctrl-C included).
+    Returns ``quarantined`` (failure records of the units given up on) and driver-side overheads:
+    seconds the driver itself was busy, and per committed unit the mean latency beyond the unit's own
+    wall time (scheduling, transfer, result handling).
     """
     rs = config.ray
     pending = list(units)
-    overhead = {"driver_busy_s": 0.0, "dispatch_overhead_s_per_unit": 0.0, "units": 0}
+    result = {"driver_busy_s": 0.0, "dispatch_overhead_s_per_unit": 0.0, "units": 0, "quarantined": []}
     if not pending:
-        return overhead
+        return result
     threads = max(1, int(rs.cpus_per_worker))
     actors = [
         RenderActor.options(num_cpus=rs.cpus_per_worker, num_gpus=rs.gpus_per_worker, max_restarts=-1)
@@ -116,51 +143,97 @@ def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, finger
         for _ in range(min(rs.num_workers, len(pending)))
     ]
     attempts: dict[str, int] = {}
+    not_before: dict[str, float] = {}  # unit id -> monotonic time its backoff ends
     running: dict = {}  # ref -> (actor index, unit)
     probing: dict = {}  # ref -> actor index
     free = list(range(len(actors)))
-
     submitted: dict = {}
     lag = 0.0
     busy_since = time.perf_counter()
-    while pending or running:
-        while pending and free:
-            i = free.pop(0)
-            unit = pending.pop(0)
-            ref = actors[i].run.remote(unit)
-            running[ref] = (i, unit)
-            submitted[ref] = time.perf_counter()
-        overhead["driver_busy_s"] += time.perf_counter() - busy_since
-        ready, _ = ray.wait(list(running) + list(probing), num_returns=1)
-        busy_since = time.perf_counter()
-        ref = ready[0]
-        if ref in probing:
-            i = probing.pop(ref)
+    try:
+        while pending or running:
+            now = time.monotonic()
+            for unit in [u for u in pending if not_before.get(u.unit_id, 0.0) <= now]:
+                if not free:
+                    break
+                i = free.pop(0)
+                pending.remove(unit)
+                ref = actors[i].run.remote(unit)
+                running[ref] = (i, unit)
+                submitted[ref] = time.perf_counter()
+            waits = [not_before[u.unit_id] - now for u in pending if u.unit_id in not_before]
+            timeout = max(0.05, min(waits)) if waits and free else None
+            result["driver_busy_s"] += time.perf_counter() - busy_since
+            ready, _ = ray.wait(list(running) + list(probing), num_returns=1, timeout=timeout)
+            busy_since = time.perf_counter()
+            if not ready:
+                continue
+            ref = ready[0]
+            if ref in probing:
+                i = probing.pop(ref)
+                try:
+                    ray.get(ref)
+                    free.append(i)
+                except RayError as exc:
+                    if _ray_failure(exc)["kind"] == ENVIRONMENT:
+                        raise EnvironmentFailure(_environment_message(_ray_failure(exc), out_uri)) from None
+                    probing[actors[i].pid.remote()] = i
+                continue
+            i, unit = running.pop(ref)
             try:
-                ray.get(ref)
-                free.append(i)
-            except (RayActorError, ActorUnavailableError):
+                record = ray.get(ref)
+                failure = record.get("failure")
+            except RayError as exc:
+                failure = _ray_failure(exc)
                 probing[actors[i].pid.remote()] = i
-            continue
-        i, unit = running.pop(ref)
-        try:
-            record = ray.get(ref)
-        except (RayActorError, ActorDiedError, ActorUnavailableError, ray.exceptions.RayTaskError) as exc:
+            else:
+                free.append(i)
+            if failure is None:
+                lag += time.perf_counter() - submitted.pop(ref) - record["wall_s"]
+                result["units"] += 1
+                on_done(record)
+                continue
+            submitted.pop(ref, None)
+            if failure["kind"] == ENVIRONMENT:
+                raise EnvironmentFailure(_environment_message(failure, out_uri))
             attempts[unit.unit_id] = attempts.get(unit.unit_id, 0) + 1
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            reason = f"{type(exc).__name__}: {first_line}"
+            first_line = failure["message"].splitlines()[0] if failure["message"] else ""
+            reason = f"{failure['exception']}: {first_line}"
             if attempts[unit.unit_id] > rs.max_unit_retries:
-                raise UnitFailed(f"work unit {unit.unit_id} failed {attempts[unit.unit_id]} times; "
-                                 f"last error: {exc}") from None
+                log.warning("unit %s failed %d times; quarantined (%s)", unit.unit_id, attempts[unit.unit_id], reason)
+                result["quarantined"].append({"unit_id": unit.unit_id, "scenes": [t.scene_id for t in unit.scenes],
+                                              "attempts": attempts[unit.unit_id], **failure})
+                continue
             log.warning("unit %s failed on worker %d (%s); retrying", unit.unit_id, i, reason)
             on_retry(unit, i, reason)
+            not_before[unit.unit_id] = time.monotonic() + min(RETRY_BASE_S * 2 ** (attempts[unit.unit_id] - 1),
+                                                              RETRY_MAX_S)
             pending.insert(0, unit)
-            probing[actors[i].pid.remote()] = i
-            continue
-        free.append(i)
-        lag += time.perf_counter() - submitted.pop(ref) - record["wall_s"]
-        overhead["units"] += 1
-        on_done(record)
-    overhead["driver_busy_s"] += time.perf_counter() - busy_since
-    overhead["dispatch_overhead_s_per_unit"] = lag / max(overhead["units"], 1)
-    return overhead
+    finally:
+        _shut_down(actors, list(running))
+    result["driver_busy_s"] += time.perf_counter() - busy_since
+    result["dispatch_overhead_s_per_unit"] = lag / max(result["units"], 1)
+    return result
+
+
+def _shut_down(actors: list, running: list) -> None:
+    """Cancel the units still running (their own clean-up removes their scratch files), let every actor
+    remove its scratch, then kill the actors; each step waits at most ``STOP_GRACE_S`` (a second
+    Ctrl-C skips to the kill, and the next run sweeps what is left)."""
+    try:
+        for ref in running:
+            ray.cancel(ref)
+        if running:
+            ray.wait(running, num_returns=len(running), timeout=STOP_GRACE_S)
+        closing = [actor.close.remote() for actor in actors]
+        ray.wait(closing, num_returns=len(closing), timeout=STOP_GRACE_S)
+    finally:
+        for actor in actors:
+            ray.kill(actor, no_restart=True)
+
+
+def _environment_message(failure: dict, out_uri: str) -> str:
+    return (f"the job stopped: {failure['cause']}, while writing to {out_uri}. Nothing was re-rendered; "
+            f"every unit committed so far is kept. Fix the storage or credentials (free space, grant "
+            f"write access, set the credentials, create the bucket) and run the same command again to "
+            f"resume.")

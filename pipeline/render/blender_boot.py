@@ -33,9 +33,10 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 import threading
 from types import ModuleType
+
+from pipeline.scratch import scratch_dir
 
 _GUARD_INSIDE = "INSIDE_OF_THE_INTERNAL_BLENDER_PYTHON_ENVIRONMENT"
 _GUARD_OUTSIDE = "OUTSIDE_OF_THE_INTERNAL_BLENDER_PYTHON_ENVIRONMENT_BUT_IN_RUN_SCRIPT"
@@ -58,7 +59,7 @@ def _import_blenderproc() -> ModuleType:
         import blenderproc
         from blenderproc.python.utility.SetupUtility import SetupUtility
 
-        temp_dir = tempfile.mkdtemp(prefix="blenderproc_")
+        temp_dir = scratch_dir("blenderproc")
         atexit.register(shutil.rmtree, temp_dir, ignore_errors=True)
 
         def _setup(*_args, **_kwargs) -> list[str]:

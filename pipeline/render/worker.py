@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import logging
 import shutil
-import tempfile
 import time
 import weakref
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from pipeline.render.blender_boot import init_blender
 from pipeline.render.settings import RenderSettings
 from pipeline.view import View
 from pipeline.scene_spec import SceneSpec
+from pipeline.scratch import scratch_dir
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +31,6 @@ def _trim_heap() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
-
-
-def _scratch_dir() -> Path:
-    shm = Path("/dev/shm")
-    return Path(tempfile.mkdtemp(prefix="render_worker_", dir=shm if shm.is_dir() else None))
 
 
 class RenderWorker:
@@ -56,7 +51,7 @@ class RenderWorker:
 
         self.device = configure_device(self.settings)
         prepare_renderer()
-        self._workdir = _scratch_dir()
+        self._workdir = Path(scratch_dir("render", in_memory=True))
         self._cleanup = weakref.finalize(self, shutil.rmtree, self._workdir, ignore_errors=True)
         log.info("render worker ready on %s, settings %s", self.device, self.settings.model_dump())
 

@@ -6,6 +6,7 @@ BANK = "bank"  # the default asset-bank folder inside a dataset (pipeline.bank),
 PAIRS_INDEX = "index/pairs.parquet"
 VIEWS_INDEX = "index/views.parquet"
 UNITS_DIR = "_units"
+FAILURE_REPORT = "failure_report.json"  # units quarantined by the last run; gone once the dataset is complete
 
 # The two shard series and the members of each sample (docs/FORMAT.md, "Shard layout").
 PAIRS, VIEWS = "pairs", "views"

@@ -50,8 +50,10 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
             "units": len(records), "scenes": sum(len(r["scenes"]) for r in records),
             "views": n_views, "pairs": n_pairs, "pairs_per_task": dict(sorted(per_task.items())),
             "rejected_views": sum(len(r["rejected"]) for r in records),
+            "rejected_scenes": sum(len(r.get("rejected_scenes", ())) for r in records),
         },
         "rejected": [x for r in records for x in r["rejected"]],
+        "rejected_scenes": [x for r in records for x in r.get("rejected_scenes", ())],
         "series": {
             series: [s for s in shards if s["name"].startswith(f"{series}/")] for series in layout.SERIES
         },

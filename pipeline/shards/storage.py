@@ -1,7 +1,10 @@
 """Output storage behind fsspec: local paths, file://, s3://, gs:// ... and atomic publication.
 
 A file becomes visible under its final name only when complete: locally by ``os.replace`` from a
-temporary name in the same directory, on object stores by a single PUT of the finished file.
+temporary name (``<name>.partial-<random>``) in the same directory, on object stores by a single PUT of
+the finished file (a multipart upload for large ones, completed in one call). A publish that fails
+removes its temporary file; one that was killed leaves it (or an unfinished multipart upload) for
+:meth:`Output.sweep_temporaries`, which every job runs before it starts.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ def file_sha256(path: str | Path) -> str:
     """sha256 hex digest of a local file (shards, bank assets, user assets)."""
     with open(path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+PARTIAL = ".partial-"
 
 
 class Output:
@@ -69,12 +75,39 @@ class Output:
         final = self.path(rel)
         self.fs.makedirs(final.rsplit("/", 1)[0], exist_ok=True)
         if self.is_local:
-            tmp = f"{final}.partial-{uuid.uuid4().hex[:8]}"
-            shutil.move(str(local_path), tmp)
-            os.replace(tmp, final)
+            tmp = f"{final}{PARTIAL}{uuid.uuid4().hex[:8]}"
+            try:
+                shutil.move(str(local_path), tmp)
+                os.replace(tmp, final)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
         else:
             self.fs.put_file(str(local_path), final)
             os.remove(local_path)
+
+    def sweep_temporaries(self) -> list[str]:
+        """Remove what killed publishes left: local ``*.partial-*`` files, unfinished S3 multipart uploads
+        under this root. Call it only while no other process publishes into this root."""
+        if self.is_local:
+            if not os.path.isdir(self.root):
+                return []
+            swept = [str(p) for p in Path(self.root).rglob(f"*{PARTIAL}*") if p.is_file()]
+            for p in swept:
+                Path(p).unlink(missing_ok=True)
+            return swept
+        if not hasattr(self.fs, "split_path") or not hasattr(self.fs, "call_s3"):  # not S3: nothing stays behind
+            return []
+        bucket, prefix, _ = self.fs.split_path(self.root)
+        swept, page = [], {"Prefix": f"{prefix}/" if prefix else ""}
+        while True:
+            listing = self.fs.call_s3("list_multipart_uploads", Bucket=bucket, **page)
+            for upload in listing.get("Uploads", []):
+                self.fs.call_s3("abort_multipart_upload", Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+                swept.append(f"s3://{bucket}/{upload['Key']} (multipart upload {upload['UploadId']})")
+            if not listing.get("IsTruncated"):
+                return swept
+            page.update(KeyMarker=listing["NextKeyMarker"], UploadIdMarker=listing["NextUploadIdMarker"])
 
     def publish_bytes(self, data: bytes, rel: str, scratch_dir: str | Path) -> None:
         scratch = Path(scratch_dir) / f"blob-{uuid.uuid4().hex}"
