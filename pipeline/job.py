@@ -38,6 +38,7 @@ class OutputConflict(BadInput):
 
 def prepare_output(output: Output, config: JobConfig, fingerprint: str, overwrite: bool) -> None:
     """Make sure ``output`` is empty, or holds this very job (resume), or may be cleared."""
+    output.require_bucket()
     existing = output.list("")
     if existing and overwrite:
         if layout.JOB not in existing and layout.MANIFEST not in existing:

@@ -71,3 +71,18 @@ def test_sweep_aborts_the_unfinished_multipart_uploads_under_the_dataset(s3_serv
     assert len(swept) == 1 and "tiny2/pairs/pairs-u000000-000000.tar" in swept[0]
     left = fs.call_s3("list_multipart_uploads", Bucket="datasets").get("Uploads", [])
     assert [u["Key"] for u in left] == ["other/pairs-u000000-000000.tar"]
+
+
+def test_a_missing_bucket_stops_the_job_with_exit_4_and_names_it(s3_server, tmp_path, capsys):
+    import yaml
+
+    from pipeline import cli
+    from pipeline.errors import EXIT_ENVIRONMENT
+
+    config = tiny_config(scenes=[{"family": "indoor_room", "count": 1, "params": {"content": "primitive", "views": 1,
+                                                                                   "resolutions": [[48, 48]]}}])
+    cfg = tmp_path / "job.yaml"
+    cfg.write_text(yaml.safe_dump(config.model_dump(mode="json")))
+    assert cli.main(["render", str(cfg), "--out", "s3://no-such-bucket/ds", "--no-progress"]) == EXIT_ENVIRONMENT
+    err = capsys.readouterr().err
+    assert "bucket 'no-such-bucket' does not exist" in err and "Traceback" not in err

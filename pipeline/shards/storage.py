@@ -19,6 +19,8 @@ from pathlib import Path
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
+from pipeline.errors import EnvironmentFailure
+
 
 def file_sha256(path: str | Path) -> str:
     """sha256 hex digest of a local file (shards, bank assets, user assets)."""
@@ -51,7 +53,20 @@ class Output:
         return self.fs.exists(self.path(rel))
 
     def makedirs(self, rel: str) -> None:
-        self.fs.makedirs(self.path(rel), exist_ok=True)
+        """Local folders; object stores have none (and s3fs would create a missing bucket)."""
+        if self.is_local:
+            self.fs.makedirs(self.path(rel), exist_ok=True)
+
+    def require_bucket(self) -> None:
+        """On an object store, fail unless the bucket exists: a job never creates one, since a typo in
+        ``--out`` would otherwise make a new bucket and fill it."""
+        if self.is_local or not hasattr(self.fs, "split_path"):
+            return
+        bucket = self.fs.split_path(self.root)[0]
+        if not self.fs.exists(bucket):
+            raise EnvironmentFailure(f"{self.uri}: the bucket {bucket!r} does not exist, or these credentials "
+                                     f"cannot see it. Create it (or fix the credentials) and run the same "
+                                     f"command again.")
 
     def list(self, rel_dir: str) -> list[str]:
         """Names (not paths) of the entries directly inside ``rel_dir``; empty when it is missing."""
@@ -73,8 +88,8 @@ class Output:
     def publish_file(self, local_path: str | Path, rel: str) -> None:
         """Move a finished local file to ``rel`` atomically (never visible half-written)."""
         final = self.path(rel)
-        self.fs.makedirs(final.rsplit("/", 1)[0], exist_ok=True)
         if self.is_local:
+            self.fs.makedirs(final.rsplit("/", 1)[0], exist_ok=True)
             tmp = f"{final}{PARTIAL}{uuid.uuid4().hex[:8]}"
             try:
                 shutil.move(str(local_path), tmp)
