@@ -1,17 +1,20 @@
 """Calibration family ``calibration``: primitives at known poses, so labels can be checked analytically.
 
-Three bounded planes (a floor, a tilted panel, an upright panel), a UV sphere and a rotated box, under an
-open sky, seen by cameras of which one looks at the back of the tilted panel. The seed jitters every pose
+Three bounded planes (a floor, a tilted panel, an upright panel), two UV spheres (flat and smooth
+shaded) and a rotated box, under an open sky, seen by cameras of which one looks at the back of the tilted panel. The seed jitters every pose
 a little; ``SceneSpec.extra["analytic"]`` lists each primitive's exact parameters (instance id, kind,
 centre, size or radius, XYZ Euler rotation, and for the sphere its tessellation) so a test can cast the
 pixel-centre rays itself, without Blender or the pipeline's own geometry code.
 
 The sphere is a tessellated mesh, and the exact surface is that mesh, not the ideal sphere: a UV sphere with
-``sphere_segments`` (a multiple of 4) meridians and ``sphere_rings`` (even) bands, flat shaded. Its
+``sphere_segments`` (a multiple of 4) meridians and ``sphere_rings`` (even) bands. Its
 vertices lie on the sphere, at polar angles ``pi * k / rings`` and azimuths ``2 * pi * s / segments``
 (before rotation), and its faces are planar, so it is the convex polyhedron bounded by those facet planes;
-intersecting rays with it gives the exact depth and (geometric) normal. The ideal sphere would be off by up
-to ``r * (1 - cos(pi / rings))`` in depth and ``180 / rings`` degrees in normal, far beyond label tolerances.
+intersecting rays with it gives the exact depth and, for the flat-shaded sphere, the exact normal (the
+facet's). The ideal sphere would be off by up to ``r * (1 - cos(pi / rings))`` in depth and ``180 / rings``
+degrees in normal, far beyond label tolerances. The smooth-shaded sphere's normal label is its
+interpolated shading normal, which follows the ideal sphere: its analytic entry has ``smooth: true``, and
+its normals are checked against the ideal sphere's (within 0.5 degrees at the default tessellation).
 """
 
 from __future__ import annotations
@@ -79,8 +82,14 @@ def generate(params: CalibrationParams, seed: int, scene_id: str, catalogue=None
          _mat("plaster", (0.8, 0.75, 0.6), "beige", roughness=0.7)),
         (4, "sphere", "uv_sphere", {"center": jv((0.1, 0.6, 0.65), 0.1), "radius": j(0.5, 0.05),
                                     "rotation": jv((0.0, 0.0, 0.0), 0.3),
-                                    "segments": params.sphere_segments, "rings": params.sphere_rings},
+                                    "segments": params.sphere_segments, "rings": params.sphere_rings,
+                                    "smooth": False},
          _mat("plastic", (0.7, 0.1, 0.1), "red", roughness=0.3)),
+        (6, "sphere", "uv_sphere", {"center": jv((-0.75, -0.85, 0.4), 0.05), "radius": j(0.35, 0.03),
+                                    "rotation": jv((0.0, 0.0, 0.0), 0.3),
+                                    "segments": params.sphere_segments, "rings": params.sphere_rings,
+                                    "smooth": True},
+         _mat("plastic", (0.9, 0.8, 0.1), "yellow", roughness=0.3)),
         (5, "box", "box", {"center": jv((1.1, -0.6, 0.36), 0.1), "size": jv((0.6, 0.5, 0.7), 0.05),
                            "rotation": jv((0.0, 0.0, 0.6), 0.2)},
          _mat("wood", (0.55, 0.35, 0.15), "brown", roughness=0.6)),
@@ -94,7 +103,7 @@ def generate(params: CalibrationParams, seed: int, scene_id: str, catalogue=None
         else:
             d = 2.0 * geo["radius"]
             part = Part("uv_sphere", geo["center"], (d, d, d), mat, rotation=geo["rotation"],
-                        segments=geo["segments"], rings=geo["rings"], smooth=False)
+                        segments=geo["segments"], rings=geo["rings"], smooth=geo["smooth"])
         objects.append(SceneObject(iid, cls, (part,), supported_by=1 if iid in (4, 5) else None))
 
     eyes = [(jv((0.4, -4.2, 1.7), 0.2), jv((0.3, 0.6, 0.6), 0.1), j(0.0, 0.05)),

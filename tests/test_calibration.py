@@ -105,10 +105,24 @@ def _cast(analytic, origin, dirs):
             planes_n, planes_d = _planes_of(prim)
             t, facet = _convex(origin, dirs, planes_n, planes_d)
             normals, key = planes_n[np.maximum(facet, 0)], facet
+            if prim.get("smooth"):  # the ideal sphere's normal where the ray meets it
+                normals = _ideal_sphere_normals(origin, dirs, np.asarray(prim["center"]), prim["radius"])
+                key = np.zeros(n_rays, dtype=np.int64)
         closer = t < best_t
         best_t[closer], best_id[closer] = t[closer], prim["instance_id"]
         best_n[closer], best_key[closer] = normals[closer], prim["instance_id"] * 100_000 + key[closer]
     return best_t, best_id, best_n, best_key
+
+
+def _ideal_sphere_normals(origin, dirs, centre, radius):
+    """Outward normal of the ideal sphere at each ray's first hit (rays that miss it: zeros)."""
+    oc = origin - centre
+    a = np.einsum("rc,rc->r", dirs, dirs)
+    b = 2.0 * dirs @ oc
+    disc = b * b - 4.0 * a * (oc @ oc - radius * radius)
+    t = (-b - np.sqrt(np.maximum(disc, 0.0))) / (2.0 * a)
+    hit = origin + t[:, None] * dirs - centre
+    return np.where((disc >= 0)[:, None], hit / radius, 0.0)
 
 
 def _analytic_view(spec, view_index):
@@ -142,6 +156,9 @@ def rendered():
     return spec, views, [_analytic_view(spec, i) for i in range(len(spec.cameras))]
 
 
+SMOOTH_SPHERE = 6  # instance id of the smooth-shaded sphere (scenes.calibration)
+
+
 def _angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Angle between vectors, well conditioned near 0 (unlike arccos of the dot product)."""
     return np.degrees(np.arctan2(np.linalg.norm(np.cross(a, b), axis=-1), np.einsum("...c,...c->...", a, b)))
@@ -164,6 +181,7 @@ def test_calibration_spec_is_deterministic_and_carries_analytic_parameters():
     assert a != generate(CalibrationParams(), seed=4, scene_id="x")
     kinds = {p["kind"] for p in a.extra["analytic"]}
     assert kinds == {"plane", "box", "uv_sphere"}
+    assert sorted(p.get("smooth") for p in a.extra["analytic"] if p["kind"] == "uv_sphere") == [False, True]
     assert {p["instance_id"] for p in a.extra["analytic"]} == {o.instance_id for o in a.objects}
 
 
@@ -182,6 +200,7 @@ def test_interior_pixels_match_the_analytic_labels(rendered):
     spec, views, analytic = rendered
     classes = {o.instance_id: o.class_name for o in spec.objects}
     checked = back_faces = 0
+    smooth_errors = []
     for view, ana in zip(views, analytic):
         centre = ana[0]
         interior = _interior(centre["id"]) & np.all([a["id"] == centre["id"] for a in ana], axis=0)
@@ -194,16 +213,22 @@ def test_interior_pixels_match_the_analytic_labels(rendered):
         rel = np.abs(view.depth[interior].astype(np.float64) - centre["depth"][interior]) / centre["depth"][interior]
         assert rel.max() <= 1e-5, f"depth relative error {rel.max():.3g}"
 
-        # the normal must match the facet at the centre, or one met within 0.006 px of it (a facet edge)
+        # flat faces: the normal must match the facet at the centre, or one met within 0.006 px of it
+        # (a facet edge); the smooth sphere: the ideal sphere's normal within 0.5 degrees
         rendered_n = view.normals.astype(np.float64)
-        angles = np.stack([_angle_deg(rendered_n, a["normal"]) for a in ana])
-        angle = angles.min(axis=0)[interior]
-        assert angle.max() <= 0.05, f"normal angle error {angle.max():.3g} deg"
+        angles = np.stack([_angle_deg(rendered_n, a["normal"]) for a in ana]).min(axis=0)
+        smooth = interior & (centre["id"] == SMOOTH_SPHERE)
+        flat = interior & ~smooth
+        assert angles[flat].max() <= 0.05, f"normal angle error {angles[flat].max():.3g} deg"
+        if smooth.any():
+            smooth_errors.append(angles[smooth])
 
         checked += int(interior.sum())
         back_faces += int((centre["back"] & interior).sum())
     assert back_faces > 20  # back faces are exercised (the tilted panel seen from behind)
     assert checked > 0
+    smooth_err = np.concatenate(smooth_errors)
+    assert len(smooth_err) > 100 and smooth_err.max() <= 0.5, f"smooth sphere: {smooth_err.max():.3g} deg"
 
 
 def test_every_normal_is_unit_and_misses_have_none(rendered):

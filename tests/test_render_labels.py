@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pipeline.render.geometry import part_mesh, part_world_mesh
-from pipeline.render.labels import camera_labels, pixel_rays
+from pipeline.render.labels import FACING_EPS, camera_labels, pixel_rays
 from pipeline.scene_spec import Camera, Material, Part, look_at, rotation_matrix
 
 MAT = Material("plastic", (0.5, 0.5, 0.5), "grey")
@@ -27,7 +27,7 @@ def test_pixel_rays_go_through_pixel_centres():
     np.testing.assert_allclose(i, np.broadcast_to((np.arange(6) + 0.5)[:, None], (6, 8)))
 
 
-def test_labels_rotate_flip_and_mark_misses():
+def test_labels_rotate_tilt_and_mark_misses():
     cam = _camera()
     pose = np.asarray(cam.cam2world)
     k = cam.intrinsics()
@@ -43,7 +43,17 @@ def test_labels_rotate_flip_and_mark_misses():
     assert np.all(np.isposinf(d[0])) and np.all(d[1:] == 2.5)
     assert np.all(ids[0] == 0) and np.all(ids[1:] == 7)
     assert np.all(n[0] == 0)
-    np.testing.assert_allclose(n[1:], np.broadcast_to([0, 0, 1], (5, 8, 3)), atol=1e-6)  # flipped to face us
+    # a normal leaning away from the ray (a smooth normal near a silhouette) is tilted, as little as
+    # possible, until it faces the ray: onto the plane across the ray, FACING_EPS towards the camera
+    rays = pixel_rays(k)[1:]
+    rays /= np.linalg.norm(rays, axis=-1, keepdims=True)
+    cosine = np.einsum("hwc,hwc->hw", n[1:], rays)
+    assert np.all(cosine <= -FACING_EPS + 1e-7) and np.all(cosine > -10 * FACING_EPS)
+    np.testing.assert_allclose(np.linalg.norm(n[1:], axis=-1), 1.0, atol=1e-6)
+    away = np.array([0.0, 0.0, -1.0])
+    plane = away - np.einsum("hwc,c->hw", rays, away)[..., None] * rays
+    plane /= np.linalg.norm(plane, axis=-1, keepdims=True)
+    assert np.degrees(np.arccos(np.clip(np.einsum("hwc,hwc->hw", n[1:], plane), -1, 1))).max() < 0.1  # float32 labels
 
 
 def test_labels_keep_normals_already_facing_the_camera():

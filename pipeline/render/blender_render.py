@@ -10,12 +10,11 @@ images and light distributions between them and across the views of a scene):
 
 Label conventions (the same everywhere in the pipeline):
 - depth: Cycles' Z pass, planar z-depth along the optical axis in metres; +inf where the ray escapes.
-- normals: GEOMETRIC normals, i.e. the true normal of the triangle hit (Cycles' "True Normal"), not the
-  shading normal: they describe the surface that was actually rendered, are unit by construction,
-  are unaffected by smooth shading, bump or texture, and can be checked against the mesh exactly.
-  Consequence: a smooth-shaded curved primitive looks smooth in RGB but shows its facets in the normal
-  label; generators that want smoother normal labels raise ``Part.segments``. Normals are rotated into
-  the camera frame and flipped to face the camera in numpy (:mod:`pipeline.render.labels`).
+- normals: the mesh's shading normal without bump or normal maps (Hypersim's convention): corner
+  normals interpolated across the triangle hit, so smooth-shaded surfaces get smooth normals as in the
+  RGB image, flat faces their face normal, custom split normals are kept (:mod:`pipeline.render.materials`).
+  Bump and normal maps shade the image only. Normals are rotated into the camera frame, renormalised
+  and made to face the camera in numpy (:mod:`pipeline.render.labels`).
 - back faces (the underside of a plane, the inside of an open shape) are labelled like front faces:
   the hit object's ids and its normal flipped to face the camera.
 - glass and other transmissive or transparent materials: labels describe the first surface the camera

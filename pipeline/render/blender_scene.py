@@ -30,7 +30,7 @@ import numpy as np
 from mathutils import Matrix
 
 from pipeline.render.geometry import part_mesh
-from pipeline.render.materials import INSTANCE_PROPERTY, MaterialLibrary
+from pipeline.render.materials import INSTANCE_PROPERTY, SHADING_NORMAL_ATTRIBUTE, MaterialLibrary
 from pipeline.scene_spec import Camera, Light, SceneSpec, World
 from pipeline.taxonomy import class_id
 
@@ -183,6 +183,19 @@ def build_scene(spec: SceneSpec, asset_file: Callable[[str], Path] | None = None
     for index, light in enumerate(spec.lights):
         _add_light(index, light)
     _set_world(spec.world)
+    for mesh in bpy.data.meshes:  # ours, the bank assets' and the meshes their instancers emit
+        if mesh.users:
+            add_shading_normals(mesh)
+
+
+def add_shading_normals(mesh: bpy.types.Mesh) -> None:
+    """Store ``mesh``'s corner normals (smooth, flat or custom split, as Blender shades them) in the
+    attribute the normal label reads (:data:`SHADING_NORMAL_ATTRIBUTE`); kept if already there."""
+    if SHADING_NORMAL_ATTRIBUTE in mesh.attributes or not len(mesh.loops):
+        return
+    normals = np.empty(len(mesh.loops) * 3, dtype=np.float32)
+    mesh.corner_normals.foreach_get("vector", normals)
+    mesh.attributes.new(SHADING_NORMAL_ATTRIBUTE, "FLOAT_VECTOR", "CORNER").data.foreach_set("vector", normals)
 
 
 def set_camera(camera: Camera) -> None:

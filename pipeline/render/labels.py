@@ -1,8 +1,8 @@
 """Turn raw label passes (world space, Blender's conventions) into the exact labels of a View.
 
 Pure numpy, so it is tested without Blender. Inputs are what the label render writes for one pixel-centred
-camera ray per pixel: planar z-depth (Cycles writes 1e10 where the ray escapes), the geometric normal in
-world space, and the instance id (0 where the ray escapes).
+camera ray per pixel: planar z-depth (Cycles writes 1e10 where the ray escapes), the shading normal without bump in world
+space (:mod:`pipeline.render.materials`), and the instance id (0 where the ray escapes).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 _MISS_DEPTH = 1e9  # Cycles' background depth is 1e10; any real hit is far below (camera clip_end is 1e5)
+FACING_EPS = 1e-4  # a normal leaning away from the ray is tilted until its cosine with the ray is -FACING_EPS
 
 
 def pixel_rays(intrinsics: dict[str, float]) -> np.ndarray:
@@ -32,8 +33,10 @@ def camera_labels(
 
     A pixel is a hit when the ray found a surface: its instance id is >= 1 and its depth is finite; both
     passes come from the same ray, and a disagreement means the label render is broken, so it raises.
-    Normals are rotated into the camera frame, renormalised in float64 (the pass is float32), and flipped
-    where they point away from the viewing ray so they always face the camera; misses get 0.
+    Normals are rotated into the camera frame and renormalised in float64 (the pass is float32). The
+    render has already turned them to the side the ray came from; a smooth (interpolated) normal can
+    still lean away from the ray near a silhouette, and is then tilted onto the plane facing the ray
+    (the smallest change that makes it face the camera). Misses get 0.
     """
     instance = np.rint(instance_raw).astype(np.int64)
     hit = instance > 0
@@ -49,8 +52,12 @@ def camera_labels(
     n = normal_world.astype(np.float64) @ rot  # row vectors: (R^T n)^T = n^T R
     norm = np.linalg.norm(n, axis=-1, keepdims=True)
     n = np.divide(n, norm, out=np.zeros_like(n), where=norm > 0)
-    facing_away = np.einsum("hwc,hwc->hw", n, pixel_rays(intrinsics)) > 0
-    n[facing_away] *= -1.0
+    rays = pixel_rays(intrinsics)
+    rays = rays / np.linalg.norm(rays, axis=-1, keepdims=True)
+    lean = np.einsum("hwc,hwc->hw", n, rays)
+    away = lean > -FACING_EPS
+    n[away] -= (lean[away] + FACING_EPS)[:, None] * rays[away]
+    n[away] /= np.linalg.norm(n[away], axis=-1, keepdims=True)
     if np.any(norm[hit, 0] < 0.5):
         raise RuntimeError("normal pass has no normal on some hit pixels")
     normals = np.where(hit[..., None], n, 0.0).astype(np.float32)

@@ -5,7 +5,12 @@ materials than parts, and Cycles compiles one shader per material). Each is a co
 template, since copying a node tree is much cheaper than building one node by node from Python.
 
 Every material writes two AOVs that the label render reads (see ``pipeline.render.blender_render``):
-- ``AOV_NORMAL``: the geometric ("True Normal") world-space normal of the hit triangle;
+- ``AOV_NORMAL``: the world-space shading normal of the mesh at the hit point, without bump or normal
+  maps: the mesh's corner normals (``SHADING_NORMAL_ATTRIBUTE``, written by
+  :func:`pipeline.render.blender_scene.add_shading_normals`) interpolated across the triangle as Cycles
+  interpolates smooth normals, so a smooth-shaded surface gets its smooth normal, a flat face its face
+  normal, and custom split normals are kept. Turned to the side the ray came from on back faces;
+  where a mesh lacks the attribute, the geometric ("True Normal") normal;
 - ``AOV_INSTANCE``: the object's ``instance_id`` custom property (an object attribute, so one shared
   material serves many instances; exact in float32 up to 2**24, unlike ``Object.pass_index``, which
   Blender caps at 32767).
@@ -31,6 +36,7 @@ import bpy
 from pipeline.scene_spec import Material
 
 AOV_NORMAL = "label_normal"
+SHADING_NORMAL_ATTRIBUTE = "label_shading_normal"
 AOV_INSTANCE = "label_instance"
 INSTANCE_PROPERTY = "instance_id"
 INFINIGEN_PREFIX = "infinigen:"
@@ -119,7 +125,7 @@ def _build_template(kind: str) -> bpy.types.Material:
 
 
 def add_label_aovs(mat: bpy.types.Material) -> None:
-    """Make ``mat`` write the two label AOVs (geometric normal, object instance id); idempotent.
+    """Make ``mat`` write the two label AOVs (shading normal without bump, object instance id); idempotent.
 
     Used for our own templates and for every material an Infinigen asset or material brings along.
     """
@@ -127,16 +133,48 @@ def add_label_aovs(mat: bpy.types.Material) -> None:
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
     if any(n.bl_idname == "ShaderNodeOutputAOV" and n.aov_name == AOV_INSTANCE for n in nodes):
         return
-    geometry = nodes.new("ShaderNodeNewGeometry")
     aov_normal = nodes.new("ShaderNodeOutputAOV")
     aov_normal.aov_name = AOV_NORMAL
-    links.new(geometry.outputs["True Normal"], aov_normal.inputs["Color"])
+    links.new(_label_normal(nodes, links), aov_normal.inputs["Color"])
     instance = nodes.new("ShaderNodeAttribute")
     instance.attribute_type = "INSTANCER"  # instanced geometry (leaves) takes its instancer's id
     instance.attribute_name = INSTANCE_PROPERTY
     aov_instance = nodes.new("ShaderNodeOutputAOV")
     aov_instance.aov_name = AOV_INSTANCE
     links.new(instance.outputs["Fac"], aov_instance.inputs["Value"])
+
+
+def _label_normal(nodes, links):
+    """World-space interpolated corner normal, turned towards the ray on back faces; True Normal where
+    the mesh has no corner normals (Cycles has already turned that one)."""
+    geometry = nodes.new("ShaderNodeNewGeometry")
+    corner = nodes.new("ShaderNodeAttribute")
+    corner.attribute_type = "GEOMETRY"
+    corner.attribute_name = SHADING_NORMAL_ATTRIBUTE
+    to_world = nodes.new("ShaderNodeVectorTransform")
+    to_world.vector_type, to_world.convert_from, to_world.convert_to = "NORMAL", "OBJECT", "WORLD"
+    links.new(corner.outputs["Vector"], to_world.inputs["Vector"])
+    side = nodes.new("ShaderNodeMath")  # +1 on front faces, -1 on back faces
+    side.operation = "MULTIPLY_ADD"
+    links.new(geometry.outputs["Backfacing"], side.inputs[0])
+    side.inputs[1].default_value, side.inputs[2].default_value = -2.0, 1.0
+    turned = nodes.new("ShaderNodeVectorMath")
+    turned.operation = "SCALE"
+    links.new(to_world.outputs["Vector"], turned.inputs[0])
+    links.new(side.outputs[0], turned.inputs["Scale"])
+    length = nodes.new("ShaderNodeVectorMath")
+    length.operation = "LENGTH"
+    links.new(corner.outputs["Vector"], length.inputs[0])
+    missing = nodes.new("ShaderNodeMath")
+    missing.operation = "LESS_THAN"
+    links.new(length.outputs["Value"], missing.inputs[0])
+    missing.inputs[1].default_value = 0.5
+    pick = nodes.new("ShaderNodeMix")
+    pick.data_type = "VECTOR"
+    links.new(missing.outputs[0], pick.inputs["Factor"])
+    links.new(turned.outputs["Vector"], pick.inputs["A"])
+    links.new(geometry.outputs["True Normal"], pick.inputs["B"])
+    return pick.outputs["Result"]
 
 
 def _pass_shadow_rays(nodes, links, bsdf) -> None:
