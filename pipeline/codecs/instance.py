@@ -49,11 +49,15 @@ def _pick_background(rng: np.random.Generator, background: str | None) -> str:
 
 
 def encode_instance(instance, instance_classes: dict[int, str], class_name: str, seed: int,
-                    background: str | None = None):
-    """HxW instance ids + id -> class -> (target, prompt, meta) for the instances of ``class_name``."""
+                    background: str | None = None, ignore: dict[int, str] | None = None):
+    """HxW instance ids + id -> class -> (target, prompt, meta) for the instances of ``class_name``.
+
+    ``ignore``: instance id -> reason, for instances painted as background (too small or too thin for
+    the decoder); the meta lists them under ``ignored`` so that scoring leaves their pixels out."""
     inst = check_labels(instance, "instance")
     rng = np.random.default_rng(seed)
-    present = [i for i in present_ids(inst) if instance_classes.get(i) == class_name]
+    ignore = ignore or {}
+    present = [i for i in present_ids(inst) if instance_classes.get(i) == class_name and i not in ignore]
     bg_name = _pick_background(rng, background)
     bg_rgb = NAMED_COLORS[bg_name]
     colors, dist = sample_separated(rng, len(present), MIN_COLOR_DISTANCE, exclude=[bg_rgb])
@@ -68,6 +72,7 @@ def encode_instance(instance, instance_classes: dict[int, str], class_name: str,
         **prompts.template_meta(template),
         "class_name": class_name,
         "instances": [{"instance_id": iid, "rgb": list(rgb)} for iid, rgb in zip(present, colors)],
+        "ignored": [{"instance_id": int(iid), "reason": why} for iid, why in sorted(ignore.items())],
         "background_name": bg_name,
         "background_rgb": list(bg_rgb),
         "min_color_distance": round(dist, 3),

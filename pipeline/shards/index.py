@@ -27,7 +27,9 @@ VIEW_SCHEMA = pa.schema(_COMMON + [("n_objects", pa.int32()), ("sky_fraction", p
 PAIR_SCHEMA = pa.schema(_COMMON + [
     ("task", pa.string()), ("prompt", pa.string()), ("template_id", pa.string()), ("template_version", pa.int32()),
     ("target_classes", pa.list_(pa.string())), ("seed", pa.int64()), ("view_seed", pa.int64()),
-    ("codec_version", pa.string()), ("roundtrip", pa.string()), ("meta", pa.string()),
+    ("codec_version", pa.string()), ("roundtrip", pa.string()),
+    ("mask_iou_min", pa.float32()), ("instances_recovered", pa.int32()), ("instances_missed", pa.int32()),
+    ("instances_ignored", pa.int32()), ("meta", pa.string()),
 ])
 SCHEMAS = {VIEWS: VIEW_SCHEMA, PAIRS: PAIR_SCHEMA}
 
@@ -61,12 +63,15 @@ def pair_row(pair, facts: dict, shard: str) -> dict:
     """One index row per pair: the view's facts plus the pair's task, prompt, seeds, round-trip figures
     and its whole json member (``meta``), so tools can read a pair's codec metadata without its tar."""
     meta = pair.meta
+    rt = meta.get("roundtrip") or {}
     return {
         "key": pair.key, "shard": shard, **facts, "task": pair.task, "prompt": pair.prompt,
         "template_id": str(meta.get("template_id", "")), "template_version": meta.get("template_version"),
         "target_classes": tasks.get(pair.task).target_classes(meta), "seed": meta.get("seed"), "view_seed": meta.get("view_seed"),
         "codec_version": str(meta.get("codec_version", "")),
         "roundtrip": json.dumps(meta.get("roundtrip", {}), sort_keys=True),
+        "mask_iou_min": rt.get("mask_iou_min"), "instances_recovered": rt.get("recovered"),
+        "instances_missed": rt.get("missed"), "instances_ignored": rt.get("ignored"),
         "meta": json.dumps(meta, sort_keys=True, allow_nan=False, separators=(",", ":")),
     }
 
