@@ -109,8 +109,10 @@ class JobConfig(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
     seed: int = Field(default=0, ge=0)
     scenes: list[SceneSource] = Field(min_length=1)
-    tasks: list[TaskName] = Field(default_factory=lambda: list(tasks.names()), min_length=1,
-                                  description="task names from the registry (pipeline.tasks)")
+    tasks: dict[TaskName, float] = Field(
+        default_factory=lambda: dict.fromkeys(tasks.names(), tasks.DEFAULT_PAIRS_PER_VIEW), min_length=1,
+        description="pairs per view of each task (registry names, pipeline.tasks), e.g. {depth: 1, instance: 0.5}; "
+                    "a fraction is drawn per view with a seeded coin; a list of names means 1 of each")
     render: RenderSettings = Field(default_factory=RenderSettings)
     shards: ShardSettings = Field(default_factory=ShardSettings)
     validity: ViewRules = Field(default_factory=ViewRules)  # views failing these are counted, not written
@@ -118,11 +120,24 @@ class JobConfig(_Strict):
     assets: AssetSettings | None = None
     bank: BankSettings = Field(default_factory=BankSettings)
 
+    @field_validator("tasks", mode="before")
+    @classmethod
+    def _tasks_as_rates(cls, v):
+        if isinstance(v, (list, tuple)):
+            if len(set(v)) != len(v):
+                raise ValueError("tasks must not repeat")
+            return dict.fromkeys(v, tasks.DEFAULT_PAIRS_PER_VIEW)
+        return v
+
     @field_validator("tasks")
     @classmethod
-    def _unique_tasks(cls, v: list[str]) -> list[str]:
-        if len(set(v)) != len(v):
-            raise ValueError("tasks must not repeat")
+    def _rates_in_range(cls, v: dict[str, float]) -> dict[str, float]:
+        for name, rate in v.items():
+            most = tasks.get(name).max_pairs_per_view
+            if rate < 0 or (most is not None and rate > most):
+                raise ValueError(f"tasks.{name}: {rate} pairs per view is outside 0..{most if most is not None else 'inf'}")
+        if not any(v.values()):
+            raise ValueError("every task has 0 pairs per view")
         return v
 
     def total_scenes(self) -> int:

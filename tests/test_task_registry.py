@@ -39,7 +39,7 @@ class Luma(Task):
     name = "luma"
     table = (("mean_abs_err", "abs err", 3),)
 
-    def pairs(self, view, graph, seed, options):
+    def pairs(self, view, graph, seed, options, limit=None):
         s = sub_seed(seed, self.name)
         grey = _luma(view.rgb)
         target = np.repeat(grey[..., None], 3, axis=-1)

@@ -29,6 +29,15 @@ def _merge_index(output: Output, unit_ids: list[str], series: str, scratch_dir) 
     return table.num_rows
 
 
+def task_balance(rates: dict, per_task: Counter, n_views: int) -> dict:
+    """Per task: the pairs per view the config asked for, those realised, and the task's share of pairs."""
+    total = sum(per_task.values())
+    return {task: {"pairs_per_view_config": rates.get(task),
+                   "pairs_per_view": round(per_task[task] / n_views, 4) if n_views else None,
+                   "share": round(per_task[task] / total, 4) if total else None}
+            for task in sorted(set(rates) | set(per_task))}
+
+
 def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list[str], scratch_dir,
              run_stats: dict | None = None) -> dict:
     """Merge indexes and publish the manifest from the done-records of ``unit_ids`` (all must exist)."""
@@ -52,6 +61,7 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
             "rejected_views": sum(len(r["rejected"]) for r in records),
             "rejected_scenes": sum(len(r.get("rejected_scenes", ())) for r in records),
         },
+        "task_balance": task_balance(config_dump.get("tasks") or {}, per_task, n_views),
         "rejected": [x for r in records for x in r["rejected"]],
         "rejected_scenes": [x for r in records for x in r.get("rejected_scenes", ())],
         "series": {

@@ -8,7 +8,7 @@ the pairs index all read this registry, so adding a task is adding a module and 
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -53,15 +53,36 @@ def _check_view(view: View) -> None:
             raise ValueError(f"view.{field}: shape {shape} does not match view.rgb's {rgb.shape[:2]}")
 
 
-def make_pairs(view: View, scene_graph: dict, seed: int, tasks: Sequence[str], n_referring: int = 2,
-               referring_multi: bool = True, roundtrip: bool = True) -> list[Pair]:
-    """All pairs of ``tasks`` for one view, deterministic given ``seed`` (the per-view seed); each task
-    draws its own sub-seeds, so adding a task never changes the pairs of the others. ``roundtrip=False``
-    leaves ``meta["roundtrip"]`` None (for profiling; datasets keep the figures)."""
-    chosen = [get(t) for t in tasks]
+DEFAULT_PAIRS_PER_VIEW = 1.0  # every task equally often: a balanced dataset
+
+
+def pairs_wanted(task: str, rate: float, seed: int) -> int:
+    """How many pairs of ``task`` a view gives at ``rate`` pairs per view: the whole part, plus one more
+    with probability the fractional part (a coin seeded by the view and task, so counts are
+    predictable from the config: ``views x rate`` on average, less where a view offers fewer)."""
+    whole = int(np.floor(rate))
+    coin = np.random.default_rng(sub_seed(seed, task, 1_000_003)).random()
+    return whole + int(coin < rate - whole)
+
+
+def make_pairs(view: View, scene_graph: dict, seed: int, tasks: Sequence[str] | Mapping[str, float],
+               n_referring: int = 2, referring_multi: bool = True, roundtrip: bool = True) -> list[Pair]:
+    """The pairs of ``tasks`` for one view, deterministic given ``seed`` (the per-view seed); each task
+    draws its own sub-seeds, so adding a task never changes the pairs of the others.
+
+    ``tasks``: names (every pair each task offers: one per class for instance, the whole referring plan)
+    or name -> pairs per view (:func:`pairs_wanted`; instance classes and referring expressions are
+    then sampled). ``roundtrip=False`` leaves ``meta["roundtrip"]`` None (profiling only)."""
+    rates = dict(tasks) if isinstance(tasks, Mapping) else dict.fromkeys(tasks)
+    chosen = [(get(t), rate) for t, rate in rates.items()]
     _check_view(view)
     options = PairOptions(n_referring=int(n_referring), referring_multi=bool(referring_multi), roundtrip=bool(roundtrip))
-    return [pair for task in chosen for pair in task.pairs(view, scene_graph, seed, options)]
+    out = []
+    for task, rate in chosen:
+        limit = None if rate is None else pairs_wanted(task.name, rate, seed)
+        if limit != 0:
+            out += task.pairs(view, scene_graph, seed, options, limit)
+    return out
 
 
 def target_problems(task: str, target: np.ndarray, meta: dict, view: View) -> list[str]:
@@ -87,5 +108,5 @@ def _register_builtin() -> None:
 
 _register_builtin()
 
-__all__ = ["Pair", "PairOptions", "Scorer", "Task", "get", "make_pairs", "names", "register", "sub_seed",
-           "target_problems", "unregister"]
+__all__ = ["DEFAULT_PAIRS_PER_VIEW", "Pair", "PairOptions", "Scorer", "Task", "get", "make_pairs", "names",
+           "pairs_wanted", "register", "sub_seed", "target_problems", "unregister"]

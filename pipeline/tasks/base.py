@@ -80,9 +80,11 @@ class Task:
 
     name: str = ""
     table: tuple[tuple[str, str, int], ...] = ()  # eval table rows: (result field, label, digits)
+    max_pairs_per_view: float | None = 1.0  # what a config may ask for; None: as many as the view offers
 
-    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions) -> list[Pair]:
-        """Every pair of this task for ``view`` (deterministic given the per-view ``seed``)."""
+    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions, limit: int | None = None) -> list[Pair]:
+        """The pairs of this task for ``view`` (deterministic given the per-view ``seed``): every pair it
+        offers, or at most ``limit`` of them, sampled with the seed."""
         raise NotImplementedError
 
     def decode(self, rgb: np.ndarray, meta: dict):

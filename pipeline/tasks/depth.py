@@ -22,7 +22,7 @@ class Depth(Task):
     name = "depth"
     table = (("delta1", "delta1", 4), ("abs_rel", "AbsRel", 4))
 
-    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions):
+    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions, limit: int | None = None):
         s = sub_seed(seed, self.name)
         target, prompt, meta = encode_depth_task(view.depth, s)
         return [self.pair(view, "", seed, s, prompt, target, meta, options)]

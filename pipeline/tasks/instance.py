@@ -57,14 +57,22 @@ class Instance(Task):
 
     name = "instance"
     table = (("f1", "mask F1", 4), ("precision", "precision", 4), ("recall", "recall", 4))
+    max_pairs_per_view = None
 
-    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions):
+    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions, limit: int | None = None):
+        """One pair per class (with ``limit``: classes in a seeded random order until ``limit`` pairs)."""
         inst = np.asarray(view.instance)
         classes = sorted({view.instance_classes[i] for i in present_ids(inst) if i in view.instance_classes})
+        order = list(range(len(classes)))
+        if limit is not None:
+            order = list(np.random.default_rng(sub_seed(seed, self.name, 1_000_004)).permutation(len(classes)))
         min_area = MIN_AREA_FRACTION * inst.size
         out = []
-        for k, cls in enumerate(classes):
-            s = sub_seed(seed, self.name, k)
+        for k in order:
+            if limit is not None and len(out) >= limit:
+                break
+            cls = classes[k]
+            s = sub_seed(seed, self.name, int(k))
             ids = [i for i in present_ids(inst) if view.instance_classes.get(i) == cls]
             ignore = {i: "smaller than the decoder's minimum area" for i in ids if (inst == i).sum() < min_area}
             while len(ignore) < len(ids):

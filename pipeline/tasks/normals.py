@@ -21,7 +21,7 @@ class Normals(Task):
     table = (("mean_deg", "mean deg", 2), ("median_deg", "median deg", 2), ("pct_under_11.25", "% <11.25", 1),
              ("pct_under_22.5", "% <22.5", 1), ("pct_under_30", "% <30", 1))
 
-    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions):
+    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions, limit: int | None = None):
         s = sub_seed(seed, self.name)
         target, prompt, meta = encode_normals_task(np.asarray(view.normals), s, _valid(view))
         return [self.pair(view, "", seed, s, prompt, target, meta, options)]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from pipeline.codecs.metrics import iou
 from pipeline.codecs.referring import decode_referring, encode_referring, referable_objects
 from pipeline.consumers import metrics
@@ -26,13 +28,18 @@ class _Scores(Scorer):
 class Referring(Task):
     name = "referring"
     table = (("ciou", "cIoU", 4), ("giou", "gIoU", 4))
+    max_pairs_per_view = 3.0  # two single-object expressions and one multi-object one
 
-    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions):
+    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions, limit: int | None = None):
         """Up to ``n_referring`` single-object pairs on distinct objects plus, with ``referring_multi``, one
-        multi-object pair (2-3 objects); fewer when the view has fewer uniquely describable objects."""
+        multi-object pair (2-3 objects); fewer when the view has fewer uniquely describable objects. With
+        ``limit``: that many of them, drawn with the seed."""
         cands = referable_objects(graph)
         n_ref = len(cands)
         plan = [1] * min(options.n_referring, n_ref) + ([min(3, n_ref)] if options.referring_multi and n_ref >= 2 else [])
+        if limit is not None and limit < len(plan):
+            rng = np.random.default_rng(sub_seed(seed, self.name, 1_000_004))
+            plan = [plan[i] for i in sorted(rng.choice(len(plan), size=limit, replace=False))]
         used: tuple[int, ...] = ()
         out = []
         for k, n in enumerate(plan):

@@ -26,7 +26,7 @@ class Semantic(Task):
     name = "semantic"
     table = (("miou", "mIoU", 4),)
 
-    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions):
+    def pairs(self, view: View, graph: dict, seed: int, options: PairOptions, limit: int | None = None):
         s = sub_seed(seed, self.name)
         target, prompt, meta = encode_semantic(view.semantic, view.class_table, s)
         return [self.pair(view, "", seed, s, prompt, target, meta, options)]
