@@ -126,3 +126,22 @@ def test_family_sheets(tiny_dataset, tmp_path):
     indoor = np.asarray(Image.open(paths[0]).convert("RGB"))
     assert indoor.shape == (16 + 2 * 160, 2 * 160, 3)
     assert indoor[16:176, :160].std() > 5 and indoor[16:176, 160:].std() > 5
+
+
+def test_task_balance_follows_the_config(tiny_dataset):
+    """One pair per view of each task by default: depth, normals and semantic on every view, instance
+    and referring on every view that offers one; the manifest records rates and shares."""
+    manifest = json.loads((tiny_dataset / "manifest.json").read_text())
+    views, per_task = manifest["counts"]["views"], manifest["counts"]["pairs_per_task"]
+    balance = manifest["task_balance"]
+    assert set(balance) == set(manifest["config"]["tasks"]) == {"depth", "normals", "semantic", "instance", "referring"}
+    for task, b in balance.items():
+        assert b["pairs_per_view_config"] == 1.0
+        assert b["pairs_per_view"] == round(per_task.get(task, 0) / views, 4)
+    assert per_task["depth"] == per_task["normals"] == per_task["semantic"] == views
+    assert 0 < per_task["instance"] <= views and 0 < per_task["referring"] <= views
+    assert abs(sum(b["share"] for b in balance.values()) - 1.0) < 1e-3
+    pairs = pq.read_table(tiny_dataset / "index" / "pairs.parquet").to_pylist()
+    inst = [r for r in pairs if r["task"] == "instance"]
+    assert all(r["instances_missed"] == 0 and r["instances_recovered"] >= 1 and r["mask_iou_min"] >= 0.9 for r in inst)
+    assert all(r["instances_recovered"] is None for r in pairs if r["task"] == "depth")
