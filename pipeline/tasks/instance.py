@@ -115,10 +115,17 @@ class Instance(Task):
         wrong = miscoloured(target, view.instance, meta["instances"], meta["background_rgb"])
         if wrong:
             out.append(f"instance: {wrong} pixels differ from the json's colouring of the instance ids")
-        if not out:
+        if not out and "ignored" in meta:
             found = self.roundtrip(target, meta, view)
             if found["missed"]:
                 out.append(f"instance: {found['missed']} painted instances decode below IoU {MIN_RECOVERED_IOU}")
+        elif not out:  # codec 1.0 painted every instance: its decoded masks must not get worse than recorded
+            recorded = (meta.get("roundtrip") or {}).get("mask_iou_min")
+            inst = np.asarray(view.instance)
+            big = [(inst == o["instance_id"]).sum() >= MIN_AREA_FRACTION * inst.size for o in meta["instances"]]
+            found = min((v for v, b in zip(_painted_ious(target, meta, inst), big) if b), default=1.0)
+            if recorded is not None and found < recorded - 1e-6:
+                out.append(f"instance: decoded masks reach IoU {found:.4f}, below the recorded {recorded:.4f}")
         return out
 
     def scorer(self, max_depth_m):
