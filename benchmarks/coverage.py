@@ -41,7 +41,8 @@ def view_kinds_and_timings(dataset: str) -> tuple[Counter, dict[str, list[float]
     for shard in manifest["series"]["views"]:
         for sample in iter_samples(output, shard["name"]):
             meta = json.loads(sample["json"])
-            view_kinds = meta["extra"].get("view_kinds")
+            extra = meta["extra"] if isinstance(meta["extra"], dict) else json.loads(meta["extra"] or "{}")
+            view_kinds = extra.get("view_kinds")
             kinds[f"{meta['family']}:{view_kinds[meta['view_index']]}" if view_kinds else meta["family"]] += 1
             for step, seconds in meta["timings"].items():
                 timings.setdefault(step, []).append(seconds)
@@ -67,8 +68,14 @@ def provenance(dataset: str, assets: dict[str, dict[int, str]]) -> tuple[dict[st
             seen.append(set())
             ids, counts = np.unique(read_png(sample["instance.png"]), return_counts=True)
             fam = pixels.setdefault(meta["family"], Counter())
+            if "instances" in meta:
+                classes = {r["id"]: r["class"] for r in meta["instances"]}
+                sources = {r["id"]: r["source"] for r in meta["instances"]}
+            else:  # written before the fixed json schema
+                classes = {int(k): v for k, v in meta["instance_classes"].items()}
+                sources = {int(k): v for k, v in meta["instance_sources"].items()}
             for i, n in zip(ids.tolist(), counts.tolist()):
-                cls, src = meta["instance_classes"].get(str(i)), meta["instance_sources"].get(str(i))
+                cls, src = classes.get(i), sources.get(i)
                 if cls is None or src is None or cls in STRUCTURE:
                     continue
                 fam[src.split(":", 1)[0]] += n

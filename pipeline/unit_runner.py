@@ -7,6 +7,7 @@ first and its small done-record last; a unit without a done-record is simply red
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections import Counter
@@ -24,6 +25,7 @@ from pipeline.scene_spec import SceneSpec
 from pipeline.shards import layout
 from pipeline.shards.index import pair_row, view_facts, view_row, write_rows
 from pipeline.shards.members import pair_members, view_members
+from pipeline.shards.schema import VIEW_JSON, conform
 from pipeline.shards.storage import Output
 from pipeline.shards.writer import ShardSeries
 from scenes import get_family
@@ -50,25 +52,27 @@ def render_valid_cameras(renderer, spec: SceneSpec, rules) -> tuple[list[View], 
     return views, rejected
 
 
-def instance_sources(view: View, spec: SceneSpec) -> dict[str, str]:
-    """Visible instance id -> where its geometry came from: ``infinigen:<Factory>``, ``user:<asset>``
-    or ``primitive:<generator>``."""
+def instance_records(view: View, spec: SceneSpec) -> list[dict]:
+    """Each visible instance: id, class, and where its geometry came from (``infinigen:<Factory>``,
+    ``user:<asset>`` or ``primitive:<generator>``)."""
     sources = {o.instance_id: o.source or f"primitive:{spec.family}" for o in spec.objects}
-    return {str(k): sources[k] for k in sorted(view.instance_classes)}
+    return [{"id": k, "class": c, "source": sources[k]} for k, c in sorted(view.instance_classes.items())]
 
 
 def view_meta(view: View, spec: SceneSpec, graph: dict, seed: int) -> dict:
-    """The views series' json member: camera, scene graph and provenance."""
-    return {
+    """The views series' json member (schema :data:`pipeline.shards.schema.VIEW_JSON`): camera, scene
+    graph and provenance."""
+    meta = {
         "key": view.key, "scene_id": spec.scene_id, "family": spec.family, "kind": spec.kind,
         "scene_seed": spec.seed, "view_index": view.view_index, "view_seed": seed,
+        "lighting": spec.extra.get("lighting"),
         "intrinsics": view.intrinsics, "cam2world": np.asarray(view.cam2world).tolist(),
-        "class_table": {str(k): v for k, v in sorted(view.class_table.items())},
-        "instance_classes": {str(k): v for k, v in sorted(view.instance_classes.items())},
-        "instance_sources": instance_sources(view, spec),
-        "scene_graph": graph, "timings": view.timings, "extra": spec.extra,
+        "class_table": [{"id": k, "class": c} for k, c in sorted(view.class_table.items())],
+        "instances": instance_records(view, spec),
+        "scene_graph": graph, "timings": view.timings, "extra": json.dumps(spec.extra, sort_keys=True),
         "depth_units": "metres, planar z, +inf = no hit", "normal_frame": "camera: +x right, +y up, +z to viewer",
     }
+    return conform(meta, VIEW_JSON, f"view {view.key}")
 
 
 def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerprint: str,

@@ -67,11 +67,21 @@ class View:
             scene_id=meta["scene_id"], view_index=int(meta["view_index"]), rgb=read_png(sample["rgb.png"]),
             depth=read_exr(sample["depth.exr"]), normals=read_exr(sample["normal.exr"]),
             instance=read_png(sample["instance.png"]), semantic=read_png(sample["semantic.png"]),
-            class_table={int(k): v for k, v in meta.get("class_table", {}).items()},
-            instance_classes={int(k): v for k, v in meta.get("instance_classes", {}).items()},
+            class_table=id_map(meta.get("class_table")),
+            instance_classes=id_map(meta.get("instances", meta.get("instance_classes"))),
             intrinsics=meta.get("intrinsics", {}), cam2world=np.asarray(meta.get("cam2world", np.eye(4))),
             timings=meta.get("timings", {}), meta=meta)
         if view.key != sample["__key__"]:
             raise ValueError(f"view {sample['__key__']}: its json names scene {meta['scene_id']!r} view "
                              f"{meta['view_index']}, key {view.key}")
         return view
+
+
+def id_map(records) -> dict[int, str]:
+    """id -> class from the json's list of ``{"id", "class", ...}`` records (or, in datasets written
+    before the fixed schema, a dict keyed by the id as a string)."""
+    if not records:
+        return {}
+    if isinstance(records, dict):
+        return {int(k): v for k, v in records.items()}
+    return {int(r["id"]): r["class"] for r in records}

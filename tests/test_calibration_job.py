@@ -19,7 +19,7 @@ from pipeline.shards.members import read_exr, read_png
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
 from scenes.calibration import generate
-from test_calibration import _analytic_view, _angle_deg, _interior
+from test_calibration import SMOOTH_SPHERE, _analytic_view, _angle_deg, _interior
 
 pytestmark = [pytest.mark.blender, pytest.mark.ray, pytest.mark.xdist_group("render")]
 
@@ -49,7 +49,7 @@ def test_calibration_job_labels_in_shards_match_the_analytic_scene(tmp_path):
             cam = spec.cameras[i]
             assert meta["intrinsics"] == pytest.approx(cam.intrinsics())
             np.testing.assert_allclose(meta["cam2world"], np.asarray(cam.cam2world), atol=1e-12)
-            assert meta["extra"]["analytic"] == json.loads(json.dumps(spec.extra["analytic"]))
+            assert json.loads(meta["extra"])["analytic"] == json.loads(json.dumps(spec.extra["analytic"]))
             depth, normals = read_exr(sample["depth.exr"]), read_exr(sample["normal.exr"])
             instance = read_png(sample["instance.png"])
             centre, *_ = ana = _analytic_view(spec, i)
@@ -59,7 +59,9 @@ def test_calibration_job_labels_in_shards_match_the_analytic_scene(tmp_path):
             rel = np.abs(depth[interior].astype(np.float64) - centre["depth"][interior]) / centre["depth"][interior]
             assert rel.max() <= 1e-5
             angle = np.stack([_angle_deg(normals.astype(np.float64), a["normal"]) for a in ana]).min(axis=0)
-            assert angle[interior].max() <= 0.05
+            smooth = centre["id"] == SMOOTH_SPHERE  # its normals follow the ideal sphere (test_calibration)
+            assert angle[interior & ~smooth].max() <= 0.05
+            assert angle[interior & smooth].max() <= 0.5
             hit = np.isfinite(depth)
             assert np.all(np.abs(np.linalg.norm(normals[hit], axis=-1) - 1) <= 1e-4)
             seen += 1

@@ -54,8 +54,8 @@ def test_views_series_holds_exact_raw_labels(tiny_dataset):
         assert np.all(depth[hit] > 0)
         assert np.allclose(np.linalg.norm(normals[hit], axis=-1), 1, atol=1e-4)
         assert np.all(inst[~hit] == 0)
-        assert set(np.unique(inst[hit])) <= {int(k) for k in meta["instance_classes"]}
-        assert set(np.unique(sem)) <= {int(k) for k in meta["class_table"]} and 0 not in set(np.unique(sem))
+        assert set(np.unique(inst[hit])) <= {r["id"] for r in meta["instances"]}
+        assert set(np.unique(sem)) <= {r["id"] for r in meta["class_table"]} and 0 not in set(np.unique(sem))
         assert {"fx", "fy", "cx", "cy", "width", "height"} <= set(meta["intrinsics"])
         assert np.asarray(meta["cam2world"]).shape == (4, 4)
         n += 1

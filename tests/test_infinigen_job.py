@@ -94,7 +94,7 @@ def test_views_record_sources_and_every_visible_asset_has_a_class(infinigen_job)
     assert views
     seen_infinigen = 0
     for v in views:
-        sources = {int(k): s for k, s in v.meta["instance_sources"].items()}
+        sources = {r["id"]: r["source"] for r in v.meta["instances"]}
         ids = {int(i) for i in np.unique(v.instance) if i}
         assert ids == set(sources) == set(v.instance_classes), v.key
         for iid, src in sources.items():
@@ -114,7 +114,7 @@ def test_every_surface_hit_has_an_instance_id_leaves_included(infinigen_job):
     for v in _views(out):
         hit = np.isfinite(v.depth)
         assert (v.instance[hit] != 0).all(), f"{v.key}: {(v.instance[hit] == 0).sum()} hit pixels without an id"
-        bushes = [int(k) for k, s in v.meta["instance_sources"].items() if s == "infinigen:BushFactory"]
+        bushes = [r["id"] for r in v.meta["instances"] if r["source"] == "infinigen:BushFactory"]
         bush_pixels += int(np.isin(v.instance, bushes).sum())
     assert bush_pixels > 50
 

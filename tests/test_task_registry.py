@@ -38,6 +38,8 @@ class Luma(Task):
 
     name = "luma"
     table = (("mean_abs_err", "abs err", 3),)
+    json_fields = {"weights": "string"}
+    roundtrip_fields = {"max_abs_err": "int64"}
 
     def pairs(self, view, graph, seed, options, limit=None):
         s = sub_seed(seed, self.name)

@@ -17,6 +17,7 @@ from pipeline.shards.members import read_exr, read_png
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
 from pipeline.errors import NotADataset
+from pipeline.view import id_map
 
 DEPTH_BINS = np.geomspace(0.1, 1000.0, 41)  # log-spaced metres; misses (+inf) are counted apart
 
@@ -38,10 +39,10 @@ def dataset_stats(dataset_uri: str) -> dict:
     below = beyond = misses = total = 0
     for shard in manifest["series"]["views"]:
         for sample in iter_samples(output, shard["name"]):
-            table = json.loads(sample["json"])["class_table"]
+            table = id_map(json.loads(sample["json"])["class_table"])
             ids, counts = np.unique(read_png(sample["semantic.png"]), return_counts=True)
             for i, c in zip(ids.tolist(), counts.tolist()):
-                class_pixels[table.get(str(i), f"id{i}")] += c
+                class_pixels[table.get(i, f"id{i}")] += c
             depth = read_exr(sample["depth.exr"])
             finite = depth[np.isfinite(depth)]
             depth_counts += np.histogram(finite, bins=DEPTH_BINS)[0]

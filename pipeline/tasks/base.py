@@ -81,6 +81,8 @@ class Task:
     name: str = ""
     table: tuple[tuple[str, str, int], ...] = ()  # eval table rows: (result field, label, digits)
     max_pairs_per_view: float | None = 1.0  # what a config may ask for; None: as many as the view offers
+    json_fields: dict = {}  # the task's own keys in the pair json, typed (pipeline.shards.schema)
+    roundtrip_fields: dict = {}  # the keys of its ``roundtrip`` figures, typed
 
     def pairs(self, view: View, graph: dict, seed: int, options: PairOptions, limit: int | None = None) -> list[Pair]:
         """The pairs of this task for ``view`` (deterministic given the per-view ``seed``): every pair it
@@ -125,4 +127,7 @@ class Task:
                 "view_index": int(view.view_index), "codec_version": CODEC_VERSION, "view_seed": int(seed),
                 "seed": int(sseed), "image_size": [int(target.shape[0]), int(target.shape[1])]}
         full["roundtrip"] = self.roundtrip(target, full, view) if options.roundtrip else None
+        from pipeline.shards.schema import conform, pair_json
+
+        full = conform(full, pair_json(), f"pair {key}")  # every key of every task present, null where n/a
         return Pair(task=self.name, key=key, input_rgb=view.rgb, prompt=prompt, target=target, meta=full)

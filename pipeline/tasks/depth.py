@@ -20,6 +20,9 @@ def _r(x: float, nd: int = 6) -> float:
 
 class Depth(Task):
     name = "depth"
+    json_fields = {"colormap": "string", "curve": "string", "steps": "int64"}
+    roundtrip_fields = {"depth_f_bound": "float64", "depth_finite_as_inf": "int64", "depth_inf_preserved": "bool",
+                        "depth_max_f_err": "float64", "depth_max_rel_err": "float64"}
     table = (("delta1", "delta1", 4), ("abs_rel", "AbsRel", 4))
 
     def pairs(self, view: View, graph: dict, seed: int, options: PairOptions, limit: int | None = None):

@@ -56,6 +56,13 @@ class Instance(Task):
     """
 
     name = "instance"
+    json_fields = {"class_name": "string", "instances": [{"instance_id": "int64", "rgb": ["int64"]}],
+                   "ignored": [{"instance_id": "int64", "reason": "string"}], "background_name": "string",
+                   "background_rgb": ["int64"], "min_color_distance": "float64",
+                   "decoder": {"tau": "float64", "min_area_fraction": "float64", "erode_keep": "float64",
+                               "merge_box_ratio": "float64"}}
+    roundtrip_fields = {"instances": "int64", "recovered": "int64", "missed": "int64", "ignored": "int64",
+                        "iou": ["float64"], "mask_iou_min": "float64", "mask_iou_mean": "float64"}
     table = (("f1", "mask F1", 4), ("precision", "precision", 4), ("recall", "recall", 4))
     max_pairs_per_view = None
 

@@ -27,6 +27,11 @@ class _Scores(Scorer):
 
 class Referring(Task):
     name = "referring"
+    json_fields = {"form": "string", "background_name": "string", "background_rgb": ["int64"],
+                   "objects": [{"instance_id": "int64", "phrase": "string", "color_name": "string", "rgb": ["int64"],
+                                "descriptor": {"cls": "string", "color": "string", "support": "string",
+                                               "selector": "string"}}]}
+    roundtrip_fields = {"mask_iou_min": "float64"}
     table = (("ciou", "cIoU", 4), ("giou", "gIoU", 4))
     max_pairs_per_view = 3.0  # two single-object expressions and one multi-object one
 

@@ -24,6 +24,11 @@ class _Scores(Scorer):
 
 class Semantic(Task):
     name = "semantic"
+    json_fields = {"classes": [{"id": "int64", "name": "string", "present": "bool", "rgb": ["int64"],
+                                "view_ids": ["int64"]}],
+                   "background_rgb": ["int64"], "unlisted_present": ["string"], "mapping_form": "string",
+                   "color_form": "string", "min_color_distance": "float64"}
+    roundtrip_fields = {"mask_iou_min": "float64", "wrong_pixels": "int64"}
     table = (("miou", "mIoU", 4),)
 
     def pairs(self, view: View, graph: dict, seed: int, options: PairOptions, limit: int | None = None):
