@@ -1,6 +1,7 @@
 """Where things live inside a dataset root (relative paths, the same on every filesystem)."""
 
 MANIFEST = "manifest.json"
+CARD = "README.md"  # the dataset card (Hugging Face datasets reads its front matter)
 JOB = "job.json"
 BANK = "bank"  # the default asset-bank folder inside a dataset (pipeline.bank), kept by --overwrite
 PAIRS_INDEX = "index/pairs.parquet"

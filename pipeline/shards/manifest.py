@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.shards import layout
+from pipeline.shards.card import card_text
 from pipeline.shards.index import SCHEMAS, read_table
 from pipeline.shards.storage import Output
 from pipeline.version import code_version
@@ -70,5 +71,6 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
         "index": dict(layout.INDEX),
         "run": run_stats or {},
     }
+    output.publish_bytes(card_text(manifest).encode(), layout.CARD, scratch_dir)
     output.publish_json(manifest, layout.MANIFEST, scratch_dir)
     return manifest

@@ -81,6 +81,7 @@ class Task:
     name: str = ""
     table: tuple[tuple[str, str, int], ...] = ()  # eval table rows: (result field, label, digits)
     max_pairs_per_view: float | None = 1.0  # what a config may ask for; None: as many as the view offers
+    card_text: str = ""  # one or two sentences for the dataset card: what the target shows and how it decodes
     json_fields: dict = {}  # the task's own keys in the pair json, typed (pipeline.shards.schema)
     roundtrip_fields: dict = {}  # the keys of its ``roundtrip`` figures, typed
 

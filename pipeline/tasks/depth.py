@@ -20,6 +20,9 @@ def _r(x: float, nd: int = 6) -> float:
 
 class Depth(Task):
     name = "depth"
+    card_text = ("metric depth as a colour: f = 1-(1+d/10)^-2 picks one of 1785 colours on the walk black -> "
+                 "red -> yellow -> green -> cyan -> blue -> violet -> white (white: nothing hit or beyond "
+                 "587 m); the json names the curve.")
     json_fields = {"colormap": "string", "curve": "string", "steps": "int64"}
     roundtrip_fields = {"depth_f_bound": "float64", "depth_finite_as_inf": "int64", "depth_inf_preserved": "bool",
                         "depth_max_f_err": "float64", "depth_max_rel_err": "float64"}

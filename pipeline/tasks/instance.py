@@ -56,6 +56,9 @@ class Instance(Task):
     """
 
     name = "instance"
+    card_text = ("every readable instance of the prompted class in its own colour on the named background; "
+                 "decoded with the paper's clustering decoder. Instances it cannot read back are painted "
+                 "as background and listed under `ignored`.")
     json_fields = {"class_name": "string", "instances": [{"instance_id": "int64", "rgb": ["int64"]}],
                    "ignored": [{"instance_id": "int64", "reason": "string"}], "background_name": "string",
                    "background_rgb": ["int64"], "min_color_distance": "float64",

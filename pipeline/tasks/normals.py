@@ -18,6 +18,8 @@ def _valid(view: View) -> np.ndarray:
 
 class Normals(Task):
     name = "normals"
+    card_text = ("camera-frame surface normals as RGB: R=(1-x)/2, G=(1+y)/2, B=(1+z)/2; black where nothing "
+                 "is hit. Shading normals without bump maps.")
     json_fields = {"convention": "string", "no_normal_rgb": ["int64"]}
     roundtrip_fields = {"normal_max_angle_deg": "float64", "normal_valid_match": "bool"}
     table = (("mean_deg", "mean deg", 2), ("median_deg", "median deg", 2), ("pct_under_11.25", "% <11.25", 1),

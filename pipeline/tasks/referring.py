@@ -27,6 +27,8 @@ class _Scores(Scorer):
 
 class Referring(Task):
     name = "referring"
+    card_text = ("the object (or 2-3 objects) a phrase describes, painted in the colour the prompt names, the "
+                 "rest in the background colour.")
     json_fields = {"form": "string", "background_name": "string", "background_rgb": ["int64"],
                    "objects": [{"instance_id": "int64", "phrase": "string", "color_name": "string", "rgb": ["int64"],
                                 "descriptor": {"cls": "string", "color": "string", "support": "string",

@@ -24,6 +24,8 @@ class _Scores(Scorer):
 
 class Semantic(Task):
     name = "semantic"
+    card_text = ("the classes listed in the prompt, each painted in the colour the prompt gives it, the rest "
+                 "in the background colour; the json lists classes, ids and colours.")
     json_fields = {"classes": [{"id": "int64", "name": "string", "present": "bool", "rgb": ["int64"],
                                 "view_ids": ["int64"]}],
                    "background_rgb": ["int64"], "unlisted_present": ["string"], "mapping_form": "string",

@@ -1,0 +1,96 @@
+"""The dataset card: ``README.md`` at the dataset root, written with the manifest.
+
+Its YAML front matter is what Hugging Face ``datasets`` reads: two configs, ``pairs`` and ``views``
+(data files: the shard globs), each with explicit ``features`` for every member and every json field
+(:mod:`pipeline.shards.schema`), so ``load_dataset(root, "pairs")`` (also with ``streaming=True``)
+returns every field of every sample instead of the columns it would infer from the first few. The
+text carries the config, the counts, the licences and how each task's target encodes its answer.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from pipeline import tasks
+from pipeline.shards import layout
+from pipeline.shards.schema import VIEW_JSON, hf_features, pair_json
+
+LICENCES = (
+    "Images and labels are renders of procedural scenes. Their content comes from: Infinigen 1.15.5 "
+    "asset and material generators (BSD-3-Clause; its `infinigen_gpl` materials are GPL-3.0-derived), "
+    "this project's own procedural generators, and the HDRIs shipped with Blender (CC0, Poly Haven). "
+    "Rendering used Blender 4.2 (GPL-2.0-or-later) and BlenderProc 2.8 (GPL-3.0); the GPL covers that "
+    "software, not its renders."
+)
+
+
+def _members(series: str, input_format: str) -> dict:
+    """HF feature of every member of a sample of ``series`` (json excluded)."""
+    key = {"__key__": "string", "__url__": "string"}
+    if series == layout.PAIRS:
+        return {**key, f"input.{input_format}": "image", "prompt.txt": "string", "target.png": "image"}
+    return {**key, "rgb.png": "image", "depth.exr": "binary", "normal.exr": "binary", "instance.png": "image",
+            "semantic.png": "image"}
+
+
+def front_matter(manifest: dict) -> dict:
+    input_format = manifest["config"].get("shards", {}).get("input_format", "png")
+    info = []
+    for series, schema in ((layout.PAIRS, pair_json()), (layout.VIEWS, VIEW_JSON)):
+        members = [{"name": n, "dtype": t} for n, t in _members(series, input_format).items()]
+        info.append({"config_name": series, "features": members + hf_features({"json": schema})})
+    return {
+        "pretty_name": manifest["name"],
+        "license": "other",
+        "task_categories": ["image-to-image", "depth-estimation", "image-segmentation"],
+        "configs": [{"config_name": s, "data_files": [{"split": "train", "path": f"{s}/*.tar"}],
+                     **({"default": True} if s == layout.PAIRS else {})} for s in (layout.PAIRS, layout.VIEWS)],
+        "dataset_info": info,
+    }
+
+
+def card_text(manifest: dict) -> str:
+    """The whole ``README.md``: front matter and text."""
+    c = manifest["counts"]
+    lines = [
+        "---", yaml.safe_dump(front_matter(manifest), sort_keys=False).rstrip(), "---", "",
+        f"# {manifest['name']}", "",
+        "Synthetic vision-task pairs for instruction-tuning an image generator to *draw* answers: each pair",
+        "is an input render, a text prompt and an RGB target that decodes back to exact numbers. The `views`",
+        "config holds the raw labels (metric depth, camera-frame normals, 16-bit instance and class ids).",
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        'pairs = load_dataset("<this folder>", "pairs", split="train")  # or streaming=True',
+        'views = load_dataset("<this folder>", "views", split="train")  # depth.exr / normal.exr: bytes, read with OpenEXR',
+        "```",
+        "",
+        "Every json field is present in every sample (null where it does not apply); ids are lists of",
+        "records. The 16-bit `instance.png` and `semantic.png` decode exactly with `datasets`' Image",
+        "feature (PIL mode I;16); with plain webdataset use `pipeline.wds.DECODERS` first, since",
+        '`.decode("pil")` truncates them to 8 bits.',
+        "",
+        "## Counts", "",
+        f"{c['scenes']} scenes, {c['views']} views ({c['rejected_views']} rejected), {c['pairs']} pairs; "
+        f"code {manifest['code_version']}, codec {manifest['codec_version']}.", "",
+        "| task | pairs | share |", "| --- | --- | --- |",
+        *[f"| {t} | {c['pairs_per_task'].get(t, 0)} | {b.get('share')} |"
+          for t, b in manifest.get("task_balance", {}).items()],
+        "",
+        "## Tasks", "",
+        *[f"- **{name}**: {tasks.get(name).card_text}" for name in tasks.names()
+          if name in (manifest["config"].get("tasks") or {})],
+        "",
+        "The full format (members, label conventions, codec formulas, index columns) is the pipeline's",
+        "`docs/FORMAT.md`.",
+        "",
+        "## Licences", "",
+        LICENCES,
+        "",
+        "## Config", "",
+        "```yaml",
+        yaml.safe_dump(manifest["config"], sort_keys=False).rstrip(),
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
