@@ -105,6 +105,17 @@ class RaySettings(_Strict):
     max_unit_retries: int = Field(default=3, ge=0)
 
 
+class PromptSettings(_Strict):
+    """``max_tokens``: CLIP's context of 77 tokens (start and end markers included), which the text
+    encoders of Stable Diffusion and InstructPix2Pix truncate to; ``null``: no budget."""
+
+    max_tokens: int | None = Field(default=77, ge=8)
+
+    @property
+    def text_budget(self) -> int | None:
+        return None if self.max_tokens is None else self.max_tokens - 2
+
+
 class JobConfig(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
     seed: int = Field(default=0, ge=0)
@@ -113,6 +124,7 @@ class JobConfig(_Strict):
         default_factory=lambda: dict.fromkeys(tasks.names(), tasks.DEFAULT_PAIRS_PER_VIEW), min_length=1,
         description="pairs per view of each task (registry names, pipeline.tasks), e.g. {depth: 1, instance: 0.5}; "
                     "a fraction is drawn per view with a seeded coin; a list of names means 1 of each")
+    prompts: PromptSettings = Field(default_factory=PromptSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
     shards: ShardSettings = Field(default_factory=ShardSettings)
     validity: ViewRules = Field(default_factory=ViewRules)  # views failing these are counted, not written

@@ -114,7 +114,7 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
                 seed = view_seed(task.seed, view.view_index)
                 t0 = time.perf_counter()
                 graph = build_scene_graph(spec, view)
-                pairs = make_pairs(view, graph, seed, config.tasks)
+                pairs = make_pairs(view, graph, seed, config.tasks, max_prompt_tokens=config.prompts.text_budget)
                 timings["codec"] += time.perf_counter() - t0
                 t0 = time.perf_counter()
                 vshard = views_series.write(view_members(view, view_meta(view, spec, graph, seed)))

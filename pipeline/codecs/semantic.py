@@ -69,11 +69,13 @@ def parse_semantic_prompt(prompt: str) -> list[tuple[str, tuple[int, int, int]]]
 
 
 def encode_semantic(semantic, class_table: dict[int, str], seed: int, *, mapping_form: str | None = None,
-                    color_form: str | None = None, vocabulary: dict[str, int] | None = None):
+                    color_form: str | None = None, vocabulary: dict[str, int] | None = None,
+                    classes: list[str] | None = None):
     """HxW class ids + id -> name table -> (HxWx3 uint8 target, prompt, meta).
 
     ``seed`` drives the listed subset, absent extras, colours, forms and template; forms can be forced.
-    Absent extras come from ``vocabulary`` (name -> class id; default: the project taxonomy)."""
+    Absent extras come from ``vocabulary`` (name -> class id; default: the project taxonomy).
+    ``classes``: list exactly these present classes and no absent ones (one part of a split mapping)."""
     labels = check_labels(semantic, "semantic")
     rng = np.random.default_rng(seed)
     ids = present_ids(labels)
@@ -83,13 +85,16 @@ def encode_semantic(semantic, class_table: dict[int, str], seed: int, *, mapping
     bad = sorted({class_table[i] for i in ids if not _NAME_RE.fullmatch(class_table[i])})
     if bad:
         raise ValueError(f"class_table: names {bad} cannot be written in a prompt (use letters, digits, spaces, - ' _ /)")
-    listed = [i for i in ids if rng.random() < P_LIST_PRESENT]
+    if classes is not None:
+        listed = [i for i in ids if class_table[i] in set(classes)]
+    else:
+        listed = [i for i in ids if rng.random() < P_LIST_PRESENT]
     if ids and not listed:
         listed = [ids[int(rng.integers(len(ids)))]]
     present_names = {class_table[i] for i in ids}
     vocab = vocabulary if vocabulary is not None else _default_vocabulary()
     pool = [n for n in vocab if n not in present_names and n != BACKGROUND]
-    n_absent = min(len(pool), int(rng.integers(0, MAX_ABSENT + 1)))
+    n_absent = 0 if classes is not None else min(len(pool), int(rng.integers(0, MAX_ABSENT + 1)))
     absent = [pool[i] for i in sorted(rng.choice(len(pool), size=n_absent, replace=False))] if n_absent else []
     by_name: dict[str, list[int]] = {}
     for i in listed:

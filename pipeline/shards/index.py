@@ -25,7 +25,7 @@ _COMMON = [
 ]
 VIEW_SCHEMA = pa.schema(_COMMON + [("n_objects", pa.int32()), ("sky_fraction", pa.float32())])
 PAIR_SCHEMA = pa.schema(_COMMON + [
-    ("task", pa.string()), ("prompt", pa.string()), ("template_id", pa.string()), ("template_version", pa.int32()),
+    ("task", pa.string()), ("prompt", pa.string()), ("prompt_tokens", pa.int32()), ("template_id", pa.string()), ("template_version", pa.int32()),
     ("target_classes", pa.list_(pa.string())), ("seed", pa.int64()), ("view_seed", pa.int64()),
     ("codec_version", pa.string()), ("roundtrip", pa.string()),
     ("mask_iou_min", pa.float32()), ("instances_recovered", pa.int32()), ("instances_missed", pa.int32()),
@@ -66,6 +66,7 @@ def pair_row(pair, facts: dict, shard: str) -> dict:
     rt = meta.get("roundtrip") or {}
     return {
         "key": pair.key, "shard": shard, **facts, "task": pair.task, "prompt": pair.prompt,
+        "prompt_tokens": meta.get("prompt_tokens"),
         "template_id": str(meta.get("template_id", "")), "template_version": meta.get("template_version"),
         "target_classes": tasks.get(pair.task).target_classes(meta), "seed": meta.get("seed"), "view_seed": meta.get("view_seed"),
         "codec_version": str(meta.get("codec_version", "")),

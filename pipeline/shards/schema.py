@@ -20,7 +20,7 @@ RGB = ["int64"]
 PAIR_COMMON: Schema = {
     "task": "string", "key": "string", "view_key": "string", "scene_id": "string", "view_index": "int64",
     "codec_version": "string", "view_seed": "int64", "seed": "int64", "image_size": ["int64"],
-    "template_id": "string", "template_version": "int64",
+    "template_id": "string", "template_version": "int64", "prompt_tokens": "int64",
 }
 VIEW_JSON: Schema = {
     "key": "string", "scene_id": "string", "family": "string", "kind": "string", "scene_seed": "int64",

@@ -66,22 +66,28 @@ def pairs_wanted(task: str, rate: float, seed: int) -> int:
 
 
 def make_pairs(view: View, scene_graph: dict, seed: int, tasks: Sequence[str] | Mapping[str, float],
-               n_referring: int = 2, referring_multi: bool = True, roundtrip: bool = True) -> list[Pair]:
+               n_referring: int = 2, referring_multi: bool = True, roundtrip: bool = True,
+               max_prompt_tokens: int | None = None) -> list[Pair]:
     """The pairs of ``tasks`` for one view, deterministic given ``seed`` (the per-view seed); each task
     draws its own sub-seeds, so adding a task never changes the pairs of the others.
 
     ``tasks``: names (every pair each task offers: one per class for instance, the whole referring plan)
     or name -> pairs per view (:func:`pairs_wanted`; instance classes and referring expressions are
-    then sampled). ``roundtrip=False`` leaves ``meta["roundtrip"]`` None (profiling only)."""
+    then sampled). ``roundtrip=False`` leaves ``meta["roundtrip"]`` None (profiling only).
+    ``max_prompt_tokens``: the CLIP token budget of a prompt's text; semantic mappings over it are
+    written compactly or split across pairs, and any other pair over it is left out."""
     rates = dict(tasks) if isinstance(tasks, Mapping) else dict.fromkeys(tasks)
     chosen = [(get(t), rate) for t, rate in rates.items()]
     _check_view(view)
-    options = PairOptions(n_referring=int(n_referring), referring_multi=bool(referring_multi), roundtrip=bool(roundtrip))
+    options = PairOptions(n_referring=int(n_referring), referring_multi=bool(referring_multi), roundtrip=bool(roundtrip),
+                          max_prompt_tokens=max_prompt_tokens)
     out = []
     for task, rate in chosen:
         limit = None if rate is None else pairs_wanted(task.name, rate, seed)
         if limit != 0:
             out += task.pairs(view, scene_graph, seed, options, limit)
+    if max_prompt_tokens is not None:
+        out = [p for p in out if p.meta["prompt_tokens"] <= max_prompt_tokens]
     return out
 
 

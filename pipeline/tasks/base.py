@@ -42,6 +42,7 @@ class PairOptions:
     n_referring: int = 2
     referring_multi: bool = True
     roundtrip: bool = True
+    max_prompt_tokens: int | None = None  # CLIP tokens of prompt text (markers excluded); None: no budget
 
 
 def sub_seed(seed: int, task: str, index: int = 0) -> int:
@@ -124,7 +125,10 @@ class Task:
         key = f"{view.key}_{self.name}{suffix}"
         if not _KEY_RE.match(key):
             raise ValueError(f"pair key {key!r} has characters outside [A-Za-z0-9_-]")
+        from pipeline.codecs.clip_tokens import count_tokens
+
         full = {**meta, "task": self.name, "key": key, "view_key": view.key, "scene_id": view.scene_id,
+                "prompt_tokens": count_tokens(prompt),
                 "view_index": int(view.view_index), "codec_version": CODEC_VERSION, "view_seed": int(seed),
                 "seed": int(sseed), "image_size": [int(target.shape[0]), int(target.shape[1])]}
         full["roundtrip"] = self.roundtrip(target, full, view) if options.roundtrip else None
