@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import shutil
 import signal
 import threading
 import tempfile
@@ -27,7 +26,7 @@ from pipeline.plan import config_fingerprint, plan_units, plan_views
 from pipeline.shards import layout
 from pipeline.shards.manifest import finalize
 from pipeline.shards.storage import Output
-from pipeline.scratch import scratch_dir, sweep_stale_scratch
+from pipeline.scratch import remove_scratch, scratch_dir, sweep_stale_scratch
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +154,7 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
         manifest = finalize(output, config.model_dump(mode="json"), fingerprint,
                             [u.unit_id for u in units], scratch, run_stats)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove_scratch(scratch)
     output.remove(layout.FAILURE_REPORT)  # its units have all committed now
     return manifest
 
@@ -188,7 +187,7 @@ def failure_report(output: Output, config: JobConfig, quarantined: list[dict]) -
     try:
         output.publish_json(report, layout.FAILURE_REPORT, scratch)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove_scratch(scratch)
     return output.url(layout.FAILURE_REPORT)
 
 

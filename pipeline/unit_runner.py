@@ -8,7 +8,6 @@ first and its small done-record last; a unit without a done-record is simply red
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections import Counter
 from dataclasses import asdict, replace
@@ -23,7 +22,7 @@ from pipeline.view import View, view_key
 from pipeline.scene_graph import build_scene_graph
 from pipeline.scene_spec import SceneSpec
 from pipeline.shards import layout
-from pipeline.shards.index import pair_row, view_facts, view_row, write_rows
+from pipeline.shards.index import pair_row, view_row, write_rows
 from pipeline.shards.members import pair_members, view_members
 from pipeline.shards.schema import VIEW_JSON, conform
 from pipeline.shards.storage import Output
@@ -31,7 +30,7 @@ from pipeline.shards.writer import ShardSeries
 from scenes import get_family
 from scenes.content import Catalogue
 from scenes.validity import check_cameras, check_view
-from pipeline.scratch import scratch_dir
+from pipeline.scratch import remove_scratch, scratch_dir
 
 
 def render_valid_cameras(renderer, spec: SceneSpec, rules) -> tuple[list[View], list[dict]]:
@@ -117,13 +116,12 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
                 pairs = make_pairs(view, graph, seed, config.tasks, max_prompt_tokens=config.prompts.text_budget)
                 timings["codec"] += time.perf_counter() - t0
                 t0 = time.perf_counter()
-                vshard = views_series.write(view_members(view, view_meta(view, spec, graph, seed)))
-                facts = view_facts(view, spec)
-                view_rows.append(view_row(view, facts, vshard))
+                placed = views_series.write(view_members(view, view_meta(view, spec, graph, seed)))
+                view_rows.append(view_row(view, spec, placed))
                 for pair in pairs:
-                    pshard = pairs_series.write(pair_members(pair, config.shards.input_format,
+                    placed = pairs_series.write(pair_members(pair, config.shards.input_format,
                                                              config.shards.jpeg_quality))
-                    pair_rows.append(pair_row(pair, facts, pshard))
+                    pair_rows.append(pair_row(pair, placed))
                     pairs_per_task[pair.task] += 1
                 timings["write"] += time.perf_counter() - t0
         shards = views_series.close() + pairs_series.close()
@@ -145,7 +143,7 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
         pairs_series.abort()
         raise
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove_scratch(scratch)
 
 
 def _remove_stale_shards(output: Output, unit_id: str, keep: set[str]) -> None:

@@ -125,3 +125,20 @@ def test_samples_decode_and_draw_side_by_side(tiny_dataset):
     assert ds[keys[0]].key == keys[0]
     with pytest.raises(KeyError):
         ds["no_such_key"]
+
+
+def test_a_sample_is_one_ranged_read_without_scanning_its_shard(tiny_dataset):
+    """The index records each sample's byte range; ds[i] reads just that, and gets what a scan gets."""
+    import pipeline
+    from pipeline.shards.storage import Output
+    from pipeline.shards.tar_reader import iter_samples
+
+    ds = pipeline.open_dataset(tiny_dataset)
+    rows = ds.pairs.select(["key", "shard", "offset", "size"]).to_pylist()
+    assert all(r["offset"] is not None and r["size"] > 0 for r in rows)
+    for i in (0, len(ds) // 2, len(ds) - 1):
+        s = ds[i]
+        scanned = {x["__key__"]: x for x in iter_samples(Output(str(tiny_dataset)), rows[i]["shard"])}[rows[i]["key"]]
+        assert json.loads(scanned["json"]) == s.meta and s.prompt == scanned["prompt.txt"].decode()
+        assert s.labels.key == s.meta["view_key"]
+    assert ds._reader._locations == {}  # no shard was scanned

@@ -143,5 +143,6 @@ def test_task_balance_follows_the_config(tiny_dataset):
     assert abs(sum(b["share"] for b in balance.values()) - 1.0) < 1e-3
     pairs = pq.read_table(tiny_dataset / "index" / "pairs.parquet").to_pylist()
     inst = [r for r in pairs if r["task"] == "instance"]
-    assert all(r["instances_missed"] == 0 and r["instances_recovered"] >= 1 and r["mask_iou_min"] >= 0.9 for r in inst)
-    assert all(r["instances_recovered"] is None for r in pairs if r["task"] == "depth")
+    rt = [r["roundtrip"] for r in inst]
+    assert all(t["missed"] == 0 and t["recovered"] >= 1 and t["mask_iou_min"] >= 0.9 for t in rt)
+    assert all(r["roundtrip"]["recovered"] is None for r in pairs if r["task"] == "depth")

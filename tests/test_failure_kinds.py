@@ -6,12 +6,13 @@ import errno
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from pipeline import cli, errors
-from pipeline.scratch import scratch_dir, sweep_stale_scratch
+from pipeline.scratch import remove_scratch, scratch_dir, sweep_stale_scratch
 from pipeline.shards.storage import Output
 
 
@@ -112,20 +113,31 @@ def test_sweep_removes_what_killed_publishes_left(tmp_path):
     assert not stale.exists() and kept.exists()
 
 
-def test_scratch_of_dead_processes_is_swept_and_live_ones_kept(tmp_path):
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    stale = tmp_path / f"pipeline-unit-u000003-{dead.pid}-abc123"
-    stale.mkdir()
-    (stale / "views-u000003-000000.tar").write_bytes(b"half")
-    live = tmp_path / f"pipeline-unit-u000004-{os.getpid()}-def456"
-    live.mkdir()
-    other = tmp_path / "someone-elses-folder"
-    other.mkdir()
-    assert sweep_stale_scratch((tmp_path,)) == [str(stale)]
-    assert live.exists() and other.exists()
-    mine = Path(scratch_dir("unit-u000005"))
+def test_scratch_of_dead_processes_is_swept_and_live_ones_kept(tmp_path, monkeypatch):
+    """A killed process's folder is swept, a live process's is kept: the owner's lock decides, not its
+    pid (which means nothing across PID namespaces)."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    tempfile.tempdir = None
     try:
+        code = ("import sys, time; from pipeline.scratch import scratch_dir; "
+                "print(scratch_dir(sys.argv[1]), flush=True); time.sleep(float(sys.argv[2]))")
+        dead = subprocess.run([sys.executable, "-c", code, "unit-u000003", "0"], capture_output=True, text=True,
+                              env={**os.environ, "TMPDIR": str(tmp_path)})
+        stale = Path(dead.stdout.strip())
+        (stale / "views-u000003-000000.tar").write_bytes(b"half")
+        live_proc = subprocess.Popen([sys.executable, "-c", code, "unit-u000004", "60"], stdout=subprocess.PIPE,
+                                     text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
+        live = Path(live_proc.stdout.readline().strip())
+        other = tmp_path / "pipeline-not-ours"  # no lock file: never touched
+        other.mkdir()
+        mine = Path(scratch_dir("unit-u000005"))
         assert mine.name.startswith(f"pipeline-unit-u000005-{os.getpid()}-")
+        assert sweep_stale_scratch((tmp_path,)) == [str(stale)]
+        assert live.exists() and other.exists() and mine.exists()
+        live_proc.kill()
+        live_proc.wait()
+        assert sweep_stale_scratch((tmp_path,)) == [str(live)]
+        remove_scratch(mine)
+        assert not mine.exists()
     finally:
-        mine.rmdir()
+        tempfile.tempdir = None

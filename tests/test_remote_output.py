@@ -58,6 +58,13 @@ def test_job_writes_to_s3(s3_server):
     assert fs.exists("datasets/tiny/index/pairs.parquet")
     assert not [p for p in fs.find("datasets/tiny") if ".partial" in p]
 
+    import pipeline
+
+    ds = pipeline.open_dataset("s3://datasets/tiny")  # one ranged GET per sample, no shard scan
+    sample = ds[len(ds) - 1]
+    assert sample.key == ds.pairs["key"][len(ds) - 1].as_py() and sample.labels.key == sample.meta["view_key"]
+    assert ds._reader._locations == {}
+
 
 def test_sweep_aborts_the_unfinished_multipart_uploads_under_the_dataset(s3_server):
     """A killed process leaves its multipart upload open (invisible, but stored and billed); the next

@@ -8,7 +8,6 @@ with ``use_ray=False``, in this process. Entries already in the bank are reused,
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -20,7 +19,7 @@ from pipeline.shards import layout
 from pipeline.shards.storage import file_sha256
 from scenes.assets import infinigen_factories
 from scenes.content import Catalogue
-from pipeline.scratch import scratch_dir
+from pipeline.scratch import remove_scratch, scratch_dir
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ def build_items(items: list[BankItem], uri: str) -> list[dict]:
             bank.publish(entry, blend, scratch)
             done.append({"factory": item.factory, "seed": item.seed, "build_s": facts["build_s"]})
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove_scratch(scratch)
     return done
 
 
@@ -81,7 +80,7 @@ def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str |
     try:
         bank.write_manifest(scratch)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove_scratch(scratch)
     per_factory: dict[str, list[float]] = defaultdict(list)
     for rec in built:
         per_factory[rec["factory"]].append(rec["build_s"])

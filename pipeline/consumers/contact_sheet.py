@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from pipeline.shards import layout
-from pipeline.shards.index import read_table
+from pipeline.shards.index import read_table, with_view_facts
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import read_members
 from pipeline.errors import NotADataset
@@ -22,7 +22,8 @@ def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int 
     output = Output(dataset_uri)
     if not output.exists(layout.MANIFEST):
         raise NotADataset(f"{dataset_uri}: no manifest.json; not a finished dataset")
-    rows = read_table(output, layout.PAIRS_INDEX).select(["key", "shard", "view_key", "task", "family"]).to_pylist()
+    pairs = with_view_facts(read_table(output, layout.PAIRS_INDEX), read_table(output, layout.VIEWS_INDEX))
+    rows = pairs.select(["key", "shard", "view_key", "task", "family"]).to_pylist()
     by_view: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     family_views: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets of view keys
     for r in rows:

@@ -25,7 +25,7 @@ from pipeline import tasks
 from pipeline.view import View
 from pipeline.consumers.shard_access import ShardReader
 from pipeline.shards import layout
-from pipeline.shards.index import read_table
+from pipeline.shards.index import read_table, with_view_facts
 from pipeline.shards.members import read_png
 from pipeline.shards.storage import Output
 from pipeline.errors import NotADataset
@@ -103,7 +103,7 @@ class Dataset:
         self.output, self.manifest, self.pairs, self.views = output, manifest, pairs, views
         self._reader = reader
         self._view_cache = view_cache if view_cache is not None else OrderedDict()
-        self._view_shard: dict[str, str] | None = None
+        self._view_shard: dict[str, dict] | None = None  # view key -> {shard, offset, size}
 
     @property
     def name(self) -> str:
@@ -174,8 +174,13 @@ class Dataset:
         return self._samples(self.pairs)
 
     def _samples(self, rows: pa.Table) -> Iterator[Sample]:
-        """Samples of ``rows`` in index order, reading each shard's wanted members in one pass."""
+        """Samples of ``rows`` in index order: each by one ranged read of its bytes (indexes with
+        ``offset``/``size``), else reading each shard's wanted members in one pass."""
         records = rows.to_pylist()
+        if records and records[0].get("offset") is not None:
+            for r in records:
+                yield self._sample(r, self._reader.read_range(r["shard"], r["key"], r["offset"], r["size"]))
+            return
         pos = 0
         while pos < len(records):
             shard = records[pos]["shard"]
@@ -206,10 +211,16 @@ class Dataset:
             self._view_cache.move_to_end(view_key)
             return self._view_cache[view_key]
         if self._view_shard is None:
-            self._view_shard = dict(zip(self.views["key"].to_pylist(), self.views["shard"].to_pylist()))
+            cols = [c for c in ("shard", "offset", "size") if c in self.views.column_names]
+            self._view_shard = dict(zip(self.views["key"].to_pylist(), self.views.select(cols).to_pylist()))
         if view_key not in self._view_shard:
             raise KeyError(f"view {view_key!r} is not in the views index")
-        labels = View.from_sample(self._reader.sample(self._view_shard[view_key], view_key))
+        where = self._view_shard[view_key]
+        if where.get("offset") is not None:
+            raw = self._reader.read_range(where["shard"], view_key, where["offset"], where["size"])
+        else:
+            raw = self._reader.sample(where["shard"], view_key)
+        labels = View.from_sample(raw)
         self._view_cache[view_key] = labels
         while len(self._view_cache) > 8:
             self._view_cache.popitem(last=False)
@@ -223,4 +234,4 @@ def open_dataset(path_or_uri) -> Dataset:
         raise NotADataset(f"{path_or_uri}: no manifest.json; not a finished dataset")
     manifest = output.read_json(layout.MANIFEST)
     pairs, views = (read_table(output, manifest.get("index", {}).get(s, layout.INDEX[s])) for s in (layout.PAIRS, layout.VIEWS))
-    return Dataset(output, manifest, pairs, views, ShardReader(output))
+    return Dataset(output, manifest, with_view_facts(pairs, views), views, ShardReader(output))

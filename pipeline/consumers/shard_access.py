@@ -1,11 +1,15 @@
-"""Random access to samples inside tar shards by member offsets.
+"""Random access to samples inside tar shards.
 
-A shard's member headers are scanned once (seeking over the data, so on object stores only headers are
-fetched); afterwards one sample costs one seek and read per member instead of streaming the shard up to
-it. Members are returned as raw bytes; pickle members are refused when the shard is scanned.
+The index records each sample's byte range in its shard (``offset``, ``size``): one ranged read (one GET
+on object stores) fetches its members, headers included, with no scan (:meth:`ShardReader.read_range`).
+For indexes written before those columns, a shard's member headers are scanned once (seeking over the
+data) and each sample then costs one seek and read per member. Members are returned as raw bytes;
+pickle members are refused.
 """
 
 from __future__ import annotations
+
+import io
 
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import Member, tar_members
@@ -60,3 +64,16 @@ class ShardReader:
 
     def sample(self, shard: str, key: str) -> dict:
         return self.read(shard, [key])[key]
+
+    def read_range(self, shard: str, key: str, offset: int, size: int) -> dict:
+        """The sample ``key`` from bytes ``[offset, offset + size)`` of ``shard`` (one ranged read)."""
+        data = self.output.fs.cat_file(self.output.path(shard), start=offset, end=offset + size)
+        sample = {"__key__": key}
+        for member in tar_members(io.BytesIO(data)):
+            if member.pickle:
+                raise ValueError(f"{shard}: pickle member {member.info.name} refused")
+            if member.regular:
+                if member.key != key:
+                    raise ValueError(f"{shard}: bytes {offset}+{size} hold {member.key!r}, the index says {key!r}")
+                sample[member.ext] = member.data
+        return sample

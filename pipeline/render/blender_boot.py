@@ -31,12 +31,11 @@ import atexit
 import importlib
 import logging
 import os
-import shutil
 import sys
 import threading
 from types import ModuleType
 
-from pipeline.scratch import scratch_dir
+from pipeline.scratch import remove_scratch, scratch_dir
 
 _GUARD_INSIDE = "INSIDE_OF_THE_INTERNAL_BLENDER_PYTHON_ENVIRONMENT"
 _GUARD_OUTSIDE = "OUTSIDE_OF_THE_INTERNAL_BLENDER_PYTHON_ENVIRONMENT_BUT_IN_RUN_SCRIPT"
@@ -60,7 +59,7 @@ def _import_blenderproc() -> ModuleType:
         from blenderproc.python.utility.SetupUtility import SetupUtility
 
         temp_dir = scratch_dir("blenderproc")
-        atexit.register(shutil.rmtree, temp_dir, ignore_errors=True)
+        atexit.register(remove_scratch, temp_dir)
 
         def _setup(*_args, **_kwargs) -> list[str]:
             SetupUtility.setup_utility_paths(temp_dir)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import shutil
 import time
 import weakref
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from pipeline.render.blender_boot import init_blender
 from pipeline.render.settings import RenderSettings
 from pipeline.view import View
 from pipeline.scene_spec import SceneSpec
-from pipeline.scratch import scratch_dir
+from pipeline.scratch import remove_scratch, scratch_dir
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ class RenderWorker:
         self.device = configure_device(self.settings)
         prepare_renderer()
         self._workdir = Path(scratch_dir("render", in_memory=True))
-        self._cleanup = weakref.finalize(self, shutil.rmtree, self._workdir, ignore_errors=True)
+        self._cleanup = weakref.finalize(self, remove_scratch, self._workdir)
         log.info("render worker ready on %s, settings %s", self.device, self.settings.model_dump())
 
     def render_scene(self, spec: SceneSpec) -> list[View]:

@@ -15,14 +15,14 @@ import pyarrow.parquet as pq
 
 from pipeline.shards import layout
 from pipeline.shards.card import card_text
-from pipeline.shards.index import SCHEMAS, read_table
+from pipeline.shards.index import read_table, schemas
 from pipeline.shards.storage import Output
 from pipeline.version import code_version
 
 
 def _merge_index(output: Output, unit_ids: list[str], series: str, scratch_dir) -> int:
     tables = [read_table(output, layout.unit_index(u, series)) for u in unit_ids]
-    table = pa.concat_tables(tables) if tables else SCHEMAS[series].empty_table()
+    table = pa.concat_tables(tables) if tables else schemas()[series].empty_table()
     buf = io.BytesIO()
     pq.write_table(table, buf)
     output.publish_bytes(buf.getvalue(), layout.INDEX[series],

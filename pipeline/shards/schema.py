@@ -96,3 +96,14 @@ def _hf_field(name: str, kind) -> dict:
             return {"name": name, "list": {"list": inner[0]}}
         return {"name": name, "list": inner}
     return {"name": name, "dtype": kind}
+
+
+def arrow_type(kind):
+    """``kind`` as a pyarrow type (the pairs index stores the round-trip figures as a typed struct)."""
+    import pyarrow as pa
+
+    if isinstance(kind, dict):
+        return pa.struct([(name, arrow_type(t)) for name, t in kind.items()])
+    if isinstance(kind, list):
+        return pa.list_(arrow_type(kind[0]))
+    return {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}[kind]

@@ -16,6 +16,15 @@ import webdataset as wds
 from pipeline.shards.storage import Output, file_sha256
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where one sample lies: its shard and the byte range of its tar members (headers included)."""
+
+    shard: str
+    offset: int
+    size: int
+
+
 @dataclass
 class ShardInfo:
     name: str  # path relative to the dataset root, e.g. "pairs/pairs-u000001-0000.tar"
@@ -42,8 +51,8 @@ class ShardSeries:
     def shard_name(self, k: int) -> str:
         return f"{self.series}/{self.series}-{self.unit_id}-{k:04d}.tar"
 
-    def write(self, sample: dict) -> str:
-        """Add one sample; returns the shard name it went to."""
+    def write(self, sample: dict) -> Placement:
+        """Add one sample; returns where it went (shard name and byte range)."""
         key = sample["__key__"]
         if "." in key:
             raise ValueError(f"sample key {key!r} contains a dot; webdataset splits keys at dots")
@@ -53,11 +62,13 @@ class ShardSeries:
             self._finish()
         if self._current is None:
             self._open()
+        start = self._writer.tarstream.offset
         self._writer.write(sample)
+        end = self._writer.tarstream.offset
         self._current.count += 1
         self._current.bytes += size
         self._current.keys.append(key)
-        return self._current.name
+        return Placement(self._current.name, start, end - start)
 
     def _open(self) -> None:
         name = self.shard_name(len(self.shards))
