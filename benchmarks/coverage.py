@@ -24,6 +24,7 @@ from pipeline.config import load_config
 from pipeline.consumers.stats import dataset_stats
 from pipeline.plan import plan_units
 from pipeline.shards import layout
+from pipeline.shards.index import read_index
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
 from pipeline.shards.members import read_png
@@ -118,7 +119,11 @@ def main() -> None:
     kinds, timings = view_kinds_and_timings(args.dataset)
     generate_s, assets = generate_scenes(args.config, args.dataset) if args.config else (None, {})
     shares, variants, views = provenance(args.dataset, assets)
-    reasons = Counter(reason_code(r["reason"]) for r in manifest["rejected"])
+    if "rejected" in manifest:  # written before the index became a Parquet dataset
+        rejected = manifest["rejected"]
+    else:
+        rejected = [r for r in read_index(Output(dataset), layout.REJECTED, manifest).to_pylist() if r["what"] == "view"]
+    reasons = Counter(reason_code(r["reason"]) for r in rejected)
     planned = stats["views"] + stats["rejected_views"]
     build, rgb, label = (sum(timings.get(k, [0.0])) for k in ("scene_build", "rgb_render", "label_render"))
     report = {

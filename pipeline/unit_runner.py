@@ -127,6 +127,11 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
         shards = views_series.close() + pairs_series.close()
         write_rows(output, layout.unit_index(unit.unit_id, layout.VIEWS), view_rows, scratch, layout.VIEWS)
         write_rows(output, layout.unit_index(unit.unit_id, layout.PAIRS), pair_rows, scratch, layout.PAIRS)
+        left_out = [{"key": r["key"], "scene_id": r["key"].split("_v")[0], "what": "view", "reason": r["reason"]}
+                    for r in rejected]
+        left_out += [{"key": r["scene_id"], "scene_id": r["scene_id"], "what": "scene", "reason": r["reason"]}
+                     for r in rejected_scenes]
+        write_rows(output, layout.unit_index(unit.unit_id, layout.REJECTED), left_out, scratch, layout.REJECTED)
         record = {
             "unit_id": unit.unit_id, "fingerprint": fingerprint,
             "scenes": [t.scene_id for t in unit.scenes],

@@ -33,7 +33,7 @@ def test_lists_shards_and_counts(tiny_dataset):
 
 
 def test_pair_index_rows_match_the_shards(tiny_dataset):
-    rows = {r["key"]: r for r in pq.read_table(tiny_dataset / "index" / "pairs.parquet").to_pylist()}
+    rows = {r["key"]: r for r in pq.read_table(tiny_dataset / "index" / "pairs").to_pylist()}
     manifest = _manifest(tiny_dataset)
     seen = 0
     for shard in manifest["series"]["pairs"]:

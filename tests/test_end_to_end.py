@@ -77,8 +77,8 @@ def test_manifest_hashes_and_tar_listing(tiny_dataset):
 
 def test_parquet_index_matches_shards(tiny_dataset):
     manifest = json.loads((tiny_dataset / "manifest.json").read_text())
-    pairs = pq.read_table(tiny_dataset / "index" / "pairs.parquet").to_pylist()
-    views = pq.read_table(tiny_dataset / "index" / "views.parquet").to_pylist()
+    pairs = pq.read_table(tiny_dataset / "index" / "pairs").to_pylist()
+    views = pq.read_table(tiny_dataset / "index" / "views").to_pylist()
     assert len(pairs) == manifest["counts"]["pairs"] and len(views) == manifest["counts"]["views"]
     assert {r["kind"] for r in views} == {"indoor", "outdoor"}
     for r in views:
@@ -141,7 +141,7 @@ def test_task_balance_follows_the_config(tiny_dataset):
     assert per_task["depth"] == per_task["normals"] == per_task["semantic"] == views
     assert 0 < per_task["instance"] <= views and 0 < per_task["referring"] <= views
     assert abs(sum(b["share"] for b in balance.values()) - 1.0) < 1e-3
-    pairs = pq.read_table(tiny_dataset / "index" / "pairs.parquet").to_pylist()
+    pairs = pq.read_table(tiny_dataset / "index" / "pairs").to_pylist()
     inst = [r for r in pairs if r["task"] == "instance"]
     rt = [r["roundtrip"] for r in inst]
     assert all(t["missed"] == 0 and t["recovered"] >= 1 and t["mask_iou_min"] >= 0.9 for t in rt)

@@ -60,7 +60,9 @@ def test_a_scene_the_seed_cannot_make_is_rejected_not_retried(tmp_path):
     finally:
         ray.shutdown()
     assert_exactly_the_plan(out, config)
-    rejected = manifest["rejected_scenes"]
+    import pyarrow.parquet as pq
+
+    rejected = [r for r in pq.read_table(out / "index" / "rejected").to_pylist() if r["what"] == "scene"]
     assert manifest["counts"]["rejected_scenes"] == len(rejected) == 1
     assert rejected[0]["scene_id"] == "s0000001" and "camera positions" in rejected[0]["reason"]
     assert manifest["counts"]["views"] == 3

@@ -21,7 +21,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def _keys(root) -> list[str]:
-    return pq.read_table(Path(root) / "index" / "pairs.parquet")["key"].to_pylist()
+    return pq.read_table(Path(root) / "index" / "pairs")["key"].to_pylist()
 
 
 def test_decode_sample_is_explicit_and_refuses_pickles():

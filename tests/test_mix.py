@@ -63,7 +63,7 @@ def test_spec_sources_and_weights(tiny_dataset, tmp_path, capsys):
     spec = json.loads(out.read_text())
     weights = {s["name"]: s["weight"] for s in spec["sources"]}
     assert weights == pytest.approx({"vision:depth": 0.15, "vision:normals": 0.05, "external:0": 0.8})
-    rows = pq.read_table(tiny_dataset / "index" / "pairs.parquet").to_pylist()
+    rows = pq.read_table(tiny_dataset / "index" / "pairs").to_pylist()
     for s in spec["sources"]:
         if s["kind"] != "vision":
             assert [Path(u).name for u in s["urls"]] == ["t2i-000.tar", "t2i-001.tar"]

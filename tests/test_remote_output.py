@@ -55,7 +55,7 @@ def test_job_writes_to_s3(s3_server):
         for shard in stored["series"][series]:
             data = fs.cat_file(f"datasets/tiny/{shard['name']}")
             assert hashlib.sha256(data).hexdigest() == shard["sha256"]
-    assert fs.exists("datasets/tiny/index/pairs.parquet")
+    assert fs.exists("datasets/tiny/index/pairs/u000000.parquet") and not fs.exists("datasets/tiny/index/pairs.parquet")
     assert not [p for p in fs.find("datasets/tiny") if ".partial" in p]
 
     import pipeline

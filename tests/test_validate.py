@@ -57,7 +57,7 @@ def _biggest_pair_shard(root: Path) -> str:
 
 
 def _index_keys(root: Path, shard: str) -> list[str]:
-    rows = pq.read_table(root / "index" / "pairs.parquet").to_pylist()
+    rows = pq.read_table(root / "index" / "pairs").to_pylist()
     return [r["key"] for r in rows if r["shard"] == shard]
 
 
@@ -150,7 +150,7 @@ def test_duplicate_key_across_shards(dataset, capsys):
 @pytest.mark.parametrize("task", ["depth", "normals", "semantic", "instance", "referring"])
 def test_target_that_does_not_decode_to_the_labels(dataset, capsys, task):
     """A valid PNG whose pixels were changed: only decoding and comparing with the raw labels catches it."""
-    rows = pq.read_table(dataset / "index" / "pairs.parquet").to_pylist()
+    rows = pq.read_table(dataset / "index" / "pairs").to_pylist()
     row = next((r for r in rows if r["task"] == task), None)
     if row is None:
         pytest.skip(f"the tiny dataset has no {task} pair")

@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from pipeline.shards import layout
-from pipeline.shards.index import read_table, with_view_facts
+from pipeline.shards.index import read_index, with_view_facts
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import read_members
 from pipeline.errors import NotADataset
@@ -22,7 +22,8 @@ def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int 
     output = Output(dataset_uri)
     if not output.exists(layout.MANIFEST):
         raise NotADataset(f"{dataset_uri}: no manifest.json; not a finished dataset")
-    pairs = with_view_facts(read_table(output, layout.PAIRS_INDEX), read_table(output, layout.VIEWS_INDEX))
+    manifest = output.read_json(layout.MANIFEST)
+    pairs = with_view_facts(read_index(output, layout.PAIRS, manifest), read_index(output, layout.VIEWS, manifest))
     rows = pairs.select(["key", "shard", "view_key", "task", "family"]).to_pylist()
     by_view: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     family_views: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets of view keys
@@ -72,7 +73,7 @@ def family_sheets(dataset_uri: str, out_dir: str, per_family: int = 16, cell: in
     output = Output(dataset_uri)
     if not output.exists(layout.MANIFEST):
         raise NotADataset(f"{dataset_uri}: no manifest.json; not a finished dataset")
-    rows = read_table(output, layout.VIEWS_INDEX).select(["key", "shard", "family"]).to_pylist()
+    rows = read_index(output, layout.VIEWS, output.read_json(layout.MANIFEST)).select(["key", "shard", "family"]).to_pylist()
     by_family: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_family[r["family"]].append(r)

@@ -25,7 +25,7 @@ from pipeline import tasks
 from pipeline.view import View
 from pipeline.consumers.shard_access import ShardReader
 from pipeline.shards import layout
-from pipeline.shards.index import read_table, with_view_facts
+from pipeline.shards.index import read_index, with_view_facts
 from pipeline.shards.members import read_png
 from pipeline.shards.storage import Output
 from pipeline.errors import NotADataset
@@ -233,5 +233,5 @@ def open_dataset(path_or_uri) -> Dataset:
     if not output.exists(layout.MANIFEST):
         raise NotADataset(f"{path_or_uri}: no manifest.json; not a finished dataset")
     manifest = output.read_json(layout.MANIFEST)
-    pairs, views = (read_table(output, manifest.get("index", {}).get(s, layout.INDEX[s])) for s in (layout.PAIRS, layout.VIEWS))
+    pairs, views = (read_index(output, s, manifest) for s in (layout.PAIRS, layout.VIEWS))
     return Dataset(output, manifest, with_view_facts(pairs, views), views, ShardReader(output))

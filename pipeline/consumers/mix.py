@@ -26,7 +26,7 @@ import numpy as np
 
 from pipeline import tasks
 from pipeline.shards import layout
-from pipeline.shards.index import read_table
+from pipeline.shards.index import read_index
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
 from pipeline.shards.writer import ShardSeries
@@ -88,7 +88,8 @@ def _vision_sources(datasets: list[str], task_weights: dict[str, float] | None) 
         output = Output(uri)
         if not output.exists(layout.MANIFEST):
             raise NotADataset(f"{uri}: no manifest.json; not a finished dataset")
-        for row in read_table(output, layout.PAIRS_INDEX).select(["shard", "task"]).to_pylist():
+        pairs = read_index(output, layout.PAIRS, output.read_json(layout.MANIFEST))
+        for row in pairs.select(["shard", "task"]).to_pylist():
             counts[row["task"]] += 1
             urls.setdefault(row["task"], {})[output.url(row["shard"])] = None
     if task_weights is None:

@@ -12,7 +12,7 @@ from collections import Counter
 import numpy as np
 
 from pipeline.shards import layout
-from pipeline.shards.index import read_table
+from pipeline.shards.index import read_index
 from pipeline.shards.members import read_exr, read_png
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
@@ -33,7 +33,7 @@ def dataset_stats(dataset_uri: str) -> dict:
     if not output.exists(layout.MANIFEST):
         raise NotADataset(f"{dataset_uri}: no manifest.json; not a finished dataset")
     manifest = output.read_json(layout.MANIFEST)
-    views = read_table(output, layout.VIEWS_INDEX).to_pydict()
+    views = read_index(output, layout.VIEWS, manifest).to_pydict()
     class_pixels: Counter = Counter()
     depth_counts = np.zeros(len(DEPTH_BINS) - 1, np.int64)
     below = beyond = misses = total = 0

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pipeline.codecs.version import CODEC_VERSION
 from pipeline.consumers.shard_access import Locations, ShardReader, member_location
 from pipeline.shards import layout
-from pipeline.shards.index import read_table
+from pipeline.shards.index import read_index
 from pipeline.shards.layout import PAIR_INPUTS, PAIR_MEMBERS, SERIES, VIEW_MEMBERS
 from pipeline.shards.members import read_png
 from pipeline.shards.storage import Output
@@ -153,10 +153,10 @@ class _Validator:
     def _read_index(self, manifest: dict) -> dict[str, list[dict]]:
         out = {}
         for s in SERIES:
-            rel = manifest.get("index", {}).get(s, layout.INDEX[s])
             try:
-                out[s] = read_table(self.output, rel).to_pylist()
+                out[s] = read_index(self.output, s, manifest).to_pylist()
             except (OSError, ValueError) as exc:
+                rel = manifest.get("index", {}).get(s, layout.INDEX_DIRS[s])
                 self.report.add(rel, None, f"unreadable index ({exc})")
         return out
 

@@ -63,6 +63,7 @@ def card_text(manifest: dict) -> str:
         "from datasets import load_dataset",
         'pairs = load_dataset("<this folder>", "pairs", split="train")  # or streaming=True',
         'views = load_dataset("<this folder>", "views", split="train")  # depth.exr / normal.exr: bytes, read with OpenEXR',
+        'index = load_dataset("parquet", data_files="<this folder>/index/pairs/*.parquet", split="train")  # no tar opened',
         "```",
         "",
         "Every json field is present in every sample (null where it does not apply); ids are lists of",

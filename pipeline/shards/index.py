@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline import tasks
+from pipeline.shards import layout
 from pipeline.shards.layout import PAIRS, VIEWS
 from pipeline.shards.schema import arrow_type, pair_json
 from pipeline.shards.writer import Placement
@@ -43,7 +44,7 @@ def pair_schema() -> pa.Schema:
 
 
 def schemas() -> dict[str, pa.Schema]:
-    return {VIEWS: VIEW_SCHEMA, PAIRS: pair_schema()}
+    return {VIEWS: VIEW_SCHEMA, PAIRS: pair_schema(), layout.REJECTED: REJECTED_SCHEMA}
 
 
 def view_row(view, spec, placement: Placement) -> dict:
@@ -100,7 +101,7 @@ def with_view_facts(pairs: pa.Table, views: pa.Table) -> pa.Table:
 
 def write_rows(output: Output, rel: str, rows: list[dict], scratch_dir, series: str) -> None:
     """Publish ``rows`` of ``series`` (``layout.PAIRS`` or ``layout.VIEWS``) as one Parquet file at ``rel``."""
-    table = pa.Table.from_pylist(rows, schema=schemas()[series])
+    table = pa.Table.from_pylist(rows, schema=schemas()[series])  # written even when empty: the unit is there
     buf = io.BytesIO()
     pq.write_table(table, buf)
     output.publish_bytes(buf.getvalue(), rel, scratch_dir)
@@ -108,3 +109,26 @@ def write_rows(output: Output, rel: str, rows: list[dict], scratch_dir, series: 
 
 def read_table(output: Output, rel: str) -> pa.Table:
     return pq.read_table(io.BytesIO(output.read_bytes(rel)))
+
+
+def index_dataset(output: Output, series: str):
+    """The index of ``series`` as a ``pyarrow.dataset`` over its per-unit Parquet parts (any fsspec
+    filesystem); nothing is read until a scan asks for it."""
+    import pyarrow.dataset as pds
+
+    files = [f"{output.path(layout.INDEX_DIRS[series])}/{n}" for n in output.list(layout.INDEX_DIRS[series])
+             if n.endswith(".parquet")]
+    return pds.dataset(files, schema=schemas()[series], format="parquet", filesystem=output.fs)
+
+
+def read_index(output: Output, series: str, manifest: dict | None = None) -> pa.Table:
+    """The whole index of ``series`` as one table, in unit order: the Parquet dataset under
+    ``index/<series>/``, or the single ``index/<series>.parquet`` of datasets written before it."""
+    rel = (manifest or {}).get("index", {}).get(series, layout.INDEX_DIRS[series])
+    if rel.endswith(".parquet"):
+        return read_table(output, rel)
+    return index_dataset(output, series).to_table()
+
+
+REJECTED_SCHEMA = pa.schema([("key", pa.string()), ("scene_id", pa.string()), ("what", pa.string()),
+                             ("reason", pa.string())])

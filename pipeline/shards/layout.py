@@ -4,8 +4,9 @@ MANIFEST = "manifest.json"
 CARD = "README.md"  # the dataset card (Hugging Face datasets reads its front matter)
 JOB = "job.json"
 BANK = "bank"  # the default asset-bank folder inside a dataset (pipeline.bank), kept by --overwrite
-PAIRS_INDEX = "index/pairs.parquet"
+PAIRS_INDEX = "index/pairs.parquet"  # datasets written before the index became a Parquet dataset
 VIEWS_INDEX = "index/views.parquet"
+REJECTED = "rejected"  # views and scenes left out, with their reason: one Parquet part per unit
 UNITS_DIR = "_units"
 FAILURE_REPORT = "failure_report.json"  # units quarantined by the last run; gone once the dataset is complete
 
@@ -15,7 +16,8 @@ SERIES = (VIEWS, PAIRS)  # views first: pairs are made from, and checked against
 VIEW_MEMBERS = ("rgb.png", "depth.exr", "normal.exr", "instance.png", "semantic.png", "json")
 PAIR_INPUTS = ("input.png", "input.jpg")  # one of them, per shards.input_format
 PAIR_MEMBERS = ("prompt.txt", "target.png", "json")  # besides the input
-INDEX = {PAIRS: PAIRS_INDEX, VIEWS: VIEWS_INDEX}
+INDEX = {PAIRS: PAIRS_INDEX, VIEWS: VIEWS_INDEX}  # the single-file index of earlier datasets
+INDEX_DIRS = {PAIRS: "index/pairs", VIEWS: "index/views", REJECTED: "index/rejected"}
 
 
 def done_record(unit_id: str) -> str:
@@ -23,4 +25,5 @@ def done_record(unit_id: str) -> str:
 
 
 def unit_index(unit_id: str, series: str) -> str:
-    return f"{UNITS_DIR}/{unit_id}.{series}.parquet"
+    """A unit's part of the index Parquet dataset of ``series`` (pairs, views or rejected)."""
+    return f"{INDEX_DIRS[series]}/{unit_id}.parquet"

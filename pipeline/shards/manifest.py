@@ -1,33 +1,20 @@
-"""Finishing a dataset: merge the per-unit Parquet parts and write ``manifest.json`` last.
+"""Finishing a dataset: write the dataset card and ``manifest.json`` last.
 
-The manifest is the dataset card: config, code version, counts and the sha256 of every shard. Its
-presence means the dataset is complete; tools refuse a root without one.
+The manifest holds the config, code version, counts and the sha256 of every shard. Its presence means
+the dataset is complete; tools refuse a root without one. The index needs no merge: every unit wrote
+its own Parquet parts under ``index/pairs/``, ``index/views/`` and ``index/rejected/`` when it
+committed, so finishing reads one small done-record per unit and nothing that grows with the pairs.
 """
 
 from __future__ import annotations
 
-import io
 import time
 from collections import Counter
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from pipeline.shards import layout
 from pipeline.shards.card import card_text
-from pipeline.shards.index import read_table, schemas
 from pipeline.shards.storage import Output
 from pipeline.version import code_version
-
-
-def _merge_index(output: Output, unit_ids: list[str], series: str, scratch_dir) -> int:
-    tables = [read_table(output, layout.unit_index(u, series)) for u in unit_ids]
-    table = pa.concat_tables(tables) if tables else schemas()[series].empty_table()
-    buf = io.BytesIO()
-    pq.write_table(table, buf)
-    output.publish_bytes(buf.getvalue(), layout.INDEX[series],
-                         scratch_dir)
-    return table.num_rows
 
 
 def task_balance(rates: dict, per_task: Counter, n_views: int) -> dict:
@@ -41,14 +28,17 @@ def task_balance(rates: dict, per_task: Counter, n_views: int) -> dict:
 
 def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list[str], scratch_dir,
              run_stats: dict | None = None) -> dict:
-    """Merge indexes and publish the manifest from the done-records of ``unit_ids`` (all must exist)."""
-    records = [output.read_json(layout.done_record(u)) for u in unit_ids]
-    n_pairs = _merge_index(output, unit_ids, layout.PAIRS, scratch_dir)
-    n_views = _merge_index(output, unit_ids, layout.VIEWS, scratch_dir)
+    """Publish the card and the manifest from the done-records of ``unit_ids`` (all must exist)."""
     per_task: Counter = Counter()
-    for r in records:
+    n_views = n_pairs = n_scenes = n_rejected = n_rejected_scenes = 0
+    shards = []
+    for u in unit_ids:  # one small record at a time
+        r = output.read_json(layout.done_record(u))
         per_task.update(r["pairs_per_task"])
-    shards = [{k: s[k] for k in ("name", "count", "bytes", "sha256")} for r in records for s in r["shards"]]
+        n_views, n_pairs, n_scenes = n_views + r["views"], n_pairs + r["pairs"], n_scenes + len(r["scenes"])
+        n_rejected += len(r["rejected"])
+        n_rejected_scenes += len(r.get("rejected_scenes", ()))
+        shards += [{k: s[k] for k in ("name", "count", "bytes", "sha256")} for s in r["shards"]]
     from pipeline.codecs import CODEC_VERSION
 
     manifest = {
@@ -57,18 +47,15 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
         "code_version": code_version(), "codec_version": CODEC_VERSION,
         "config": config_dump, "config_fingerprint": fingerprint,
         "counts": {
-            "units": len(records), "scenes": sum(len(r["scenes"]) for r in records),
+            "units": len(unit_ids), "scenes": n_scenes,
             "views": n_views, "pairs": n_pairs, "pairs_per_task": dict(sorted(per_task.items())),
-            "rejected_views": sum(len(r["rejected"]) for r in records),
-            "rejected_scenes": sum(len(r.get("rejected_scenes", ())) for r in records),
+            "rejected_views": n_rejected, "rejected_scenes": n_rejected_scenes,
         },
         "task_balance": task_balance(config_dump.get("tasks") or {}, per_task, n_views),
-        "rejected": [x for r in records for x in r["rejected"]],
-        "rejected_scenes": [x for r in records for x in r.get("rejected_scenes", ())],
         "series": {
             series: [s for s in shards if s["name"].startswith(f"{series}/")] for series in layout.SERIES
         },
-        "index": dict(layout.INDEX),
+        "index": dict(layout.INDEX_DIRS),
         "run": run_stats or {},
     }
     output.publish_bytes(card_text(manifest).encode(), layout.CARD, scratch_dir)
