@@ -138,7 +138,8 @@ def test_task_balance_follows_the_config(tiny_dataset):
     for task, b in balance.items():
         assert b["pairs_per_view_config"] == 1.0
         assert b["pairs_per_view"] == round(per_task.get(task, 0) / views, 4)
-    assert per_task["depth"] == per_task["normals"] == per_task["semantic"] == views
+    assert per_task["depth"] == per_task["normals"] == views
+    assert per_task["semantic"] >= views  # a mapping too long for CLIP's 77 tokens is split across pairs
     assert 0 < per_task["instance"] <= views and 0 < per_task["referring"] <= views
     assert abs(sum(b["share"] for b in balance.values()) - 1.0) < 1e-3
     pairs = pq.read_table(tiny_dataset / "index" / "pairs").to_pylist()

@@ -117,6 +117,6 @@ def test_readme_recipe_runs_without_the_project(tiny_dataset, tmp_path):
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[-1] == "PROJECT []" and len(lines) == 101
-    kinds = {("t2i" if line.startswith("t2i_") else re.search(r"_(depth|semantic)$", line.split()[0]).group(1))
+    kinds = {("t2i" if line.startswith("t2i_") else re.search(r"_(depth|semantic)(_g\d+)?$", line.split()[0]).group(1))
              for line in lines[:-1]}
     assert kinds == {"t2i", "depth", "semantic"}
