@@ -25,6 +25,21 @@ def test_only_far_away_vertices_are_strays():
     assert stray_vertices(np.zeros((0, 3))).shape == (0,)
 
 
+def test_a_broken_part_is_cut_back_to_the_healthy_parts_box():
+    """Infinigen's bed frame: one part (a corner post) has rings stretched to -5 km, -6 m, +2 m and +4 km;
+    the rest of the post, inside the other parts' box, stays."""
+    rng = np.random.default_rng(2)
+    body = rng.uniform([-1.0, -1.15, 0.0], [1.0, 1.15, 1.2], size=(20_000, 3))
+    post = np.array([[0.95, 1.1, z] for z in (-5226.0, -6.0, 0.0, 0.4, 0.8, 2.0, 4046.0) for _ in range(8)])
+    co = np.concatenate([body, post])
+    parts = np.concatenate([np.zeros(len(body), dtype=int), np.ones(len(post), dtype=int)])
+    mask = stray_vertices(co, parts)
+    assert not mask[:20_000].any()
+    assert mask[20_000:].reshape(7, 8).all(axis=1).tolist() == [True, True, False, False, False, True, True]
+    far_only = stray_vertices(co)[20_000:].reshape(7, 8).all(axis=1).tolist()
+    assert far_only == [True, True, False, False, False, False, True]  # without parts, +2 m is not known
+
+
 def test_drop_strays_deletes_them_with_their_faces():
     import bpy
 

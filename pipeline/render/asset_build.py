@@ -38,6 +38,7 @@ OPEN_CLEARANCE_M = 0.6  # clearance of a surface with nothing of the asset above
 STRAY_QUANTILE = 0.01  # the asset's body spans these vertex quantiles on each axis ...
 STRAY_MARGIN = 3.0  # ... and a vertex further out than this many body extents plus a metre is a stray
 STRAY_MARGIN_M = 1.0
+STRAY_SLACK_M = 0.05
 
 
 def _spawn(factory: str, seed: int, spawn: dict) -> bpy.types.Object:
@@ -110,19 +111,43 @@ def _bake_to_one_mesh(root: bpy.types.Object, keep: Iterable[bpy.types.Object] =
     return target
 
 
-def stray_vertices(co: np.ndarray) -> np.ndarray:
-    """Mask of vertices far outside the asset's body (N x 3 in, N bools out).
+def stray_vertices(co: np.ndarray, parts: np.ndarray | None = None) -> np.ndarray:
+    """Mask of vertices far outside the asset's body (``co``: N x 3; ``parts``: each vertex's connected
+    part, from :func:`mesh_parts`).
 
-    Infinigen's cloth simulation (the bed's blanket) now and then flings a few hundred vertices
-    kilometres away; kept, they would make a 2 m bed 9 km tall. The body is the box between the 1st
-    and 99th vertex percentiles on each axis; a vertex more than three body extents plus a metre outside
-    it is a stray. A real part (a branch tip, a lamp arm) is never that far from where most of the mesh is.
+    Infinigen's bed frame now and then comes out with a part whose faces are stretched kilometres up
+    and down; kept, they make a 2 m bed 9 km tall. The body is the box between the 1st and 99th vertex
+    percentiles on each axis; a vertex more than three body extents plus a metre outside it is
+    flung. A real part (a branch tip, a lamp arm) is never that far from where most of the mesh is.
+    The parts holding flung vertices are broken: their vertices outside the box of the healthy parts
+    (5 cm of slack) are strays too, so what stays of a broken part never sticks out of the asset.
     """
     if not len(co):
         return np.zeros(0, dtype=bool)
     lo, hi = np.quantile(co, [STRAY_QUANTILE, 1.0 - STRAY_QUANTILE], axis=0)
     margin = STRAY_MARGIN * (hi - lo) + STRAY_MARGIN_M
-    return ((co < lo - margin) | (co > hi + margin)).any(axis=1)
+    flung = ((co < lo - margin) | (co > hi + margin)).any(axis=1)
+    if parts is None or not flung.any():
+        return flung
+    broken = np.isin(parts, np.unique(parts[flung]))
+    if broken.all():
+        return flung
+    healthy = co[~broken]
+    box_lo, box_hi = healthy.min(axis=0) - STRAY_SLACK_M, healthy.max(axis=0) + STRAY_SLACK_M
+    return flung | (broken & ((co < box_lo) | (co > box_hi)).any(axis=1))
+
+
+def mesh_parts(mesh) -> np.ndarray:
+    """Each vertex's connected part (vertices joined by edges), as a label per vertex."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(mesh.vertices)
+    ev = np.empty(len(mesh.edges) * 2, dtype=np.int64)
+    mesh.edges.foreach_get("vertices", ev)
+    ev = ev.reshape(-1, 2)
+    graph = coo_matrix((np.ones(len(ev), dtype=np.int8), (ev[:, 0], ev[:, 1])), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
 
 
 def drop_strays(obj: bpy.types.Object) -> int:
@@ -132,7 +157,7 @@ def drop_strays(obj: bpy.types.Object) -> int:
     mesh = obj.data
     co = np.empty(len(mesh.vertices) * 3, dtype=np.float64)
     mesh.vertices.foreach_get("co", co)
-    doomed = np.flatnonzero(stray_vertices(co.reshape(-1, 3)))
+    doomed = np.flatnonzero(stray_vertices(co.reshape(-1, 3), mesh_parts(mesh)))
     if not len(doomed):
         return 0
     bm = bmesh.new()
