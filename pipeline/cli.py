@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from pipeline.errors import BadInput, NotADataset
@@ -217,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     except errors.EnvironmentFailure as exc:
         print(f"error: {exc}", file=sys.stderr)
         return errors.EXIT_ENVIRONMENT
+    except BrokenPipeError:  # the reader went away (`pipeline summary DATASET | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return errors.EXIT_OK
     except KeyboardInterrupt as exc:
         detail = f"{exc} " if isinstance(exc, errors.JobInterrupted) else ""
         print(f"\n{detail}stopped. Run the same command again to resume: "
