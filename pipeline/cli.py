@@ -87,7 +87,7 @@ def _stats(args) -> int:
 def _validate(args) -> int:
     from pipeline.consumers.validate import validate_dataset
 
-    report = validate_dataset(args.dataset)
+    report = validate_dataset(args.dataset, sample=args.sample, seed=args.seed)
     print(report.text())
     return 0 if report.ok else 1
 
@@ -174,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check every shard, sample, index row and target; non-zero if anything is bad")
     v.add_argument("dataset", help="dataset root (path or fsspec URI)")
+    v.add_argument("--sample", type=float, metavar="FRACTION",
+                   help="check a seeded random share of the work units (each with all its shards), e.g. 0.01")
+    v.add_argument("--seed", type=int, default=0, help="seed of --sample")
     v.set_defaults(func=_validate)
 
     m = sub.add_parser("mix", help="write a webdataset mix spec (task weights, external shard sets), "

@@ -176,3 +176,24 @@ def test_missing_and_stray_shards(dataset, capsys):
     rc, out = _validate(dataset, capsys)
     assert rc == 1 and f"{gone}: listed in the manifest but missing" in out
     assert "pairs/pairs-u999999-0000.tar.partial-1234: not listed in the manifest" in out
+
+
+def test_sampled_validate_checks_whole_units_and_says_how_many(dataset, capsys):
+    """--sample checks a seeded share of the units, each with all its shards, and states its coverage:
+    damage in a sampled unit is found, damage elsewhere is not looked at."""
+    from pipeline.consumers.validate import _unit_of, validate_dataset
+
+    manifest = json.loads((dataset / "manifest.json").read_text())
+    units = sorted({_unit_of(e["name"]) for s in manifest["series"].values() for e in s})
+    assert len(units) >= 2
+    report = validate_dataset(str(dataset), sample=0.5, seed=1)
+    assert report.ok and f"of {len(units)} units (fraction 0.5, seed 1)" in report.coverage
+    again = validate_dataset(str(dataset), sample=0.5, seed=1)
+    assert again.checked == report.checked  # the same units for the same seed
+    shard = _biggest_pair_shard(dataset)
+    path = dataset / shard
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    hits = [validate_dataset(str(dataset), sample=0.5, seed=s) for s in range(8)]
+    assert any(not h.ok and shard in h.bad_shards for h in hits)  # a sample that holds the unit finds it
+    assert any(h.ok for h in hits)  # one that does not, does not look at it
+    assert main(["validate", str(dataset), "--sample", "1.5"]) == 2

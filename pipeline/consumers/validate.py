@@ -17,6 +17,8 @@ import zlib
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from pipeline.codecs.version import CODEC_VERSION
 from pipeline.consumers.shard_access import Locations, ShardReader, member_location
 from pipeline.shards import layout
@@ -27,7 +29,7 @@ from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import tar_members
 from pipeline.tasks import target_problems
 from pipeline.view import View
-from pipeline.errors import NotADataset
+from pipeline.errors import BadInput, NotADataset
 
 
 
@@ -47,6 +49,7 @@ class Report:
     dataset: str
     problems: list[Problem] = field(default_factory=list)
     checked: Counter = field(default_factory=Counter)
+    coverage: str = "every unit"
 
     @property
     def ok(self) -> bool:
@@ -65,7 +68,7 @@ class Report:
 
     def text(self) -> str:
         c = self.checked
-        lines = [f"validate {self.dataset}: {'OK' if self.ok else 'FAILED'}",
+        lines = [f"validate {self.dataset}: {'OK' if self.ok else 'FAILED'} ({self.coverage})",
                  f"  checked {c['shards']} shards, {c['views']} views, {c['pairs']} pairs, "
                  f"{c['targets']} targets decoded against raw labels, {c['index_rows']} index rows"]
         if not self.ok:
@@ -107,10 +110,16 @@ def _check_view(key: str, sample: dict) -> list[str]:
     return out
 
 
+def _unit_of(shard: str) -> str:
+    """``pairs/pairs-u000012-0001.tar`` -> ``u000012``."""
+    return shard.rsplit("/", 1)[-1].split("-")[1]
+
+
 class _Validator:
-    def __init__(self, uri: str):
+    def __init__(self, uri: str, sample: float | None = None, seed: int = 0):
         self.output = Output(uri)
         self.report = Report(uri)
+        self.sample, self.seed = sample, seed
         self.reader = ShardReader(self.output)
         self.view_shard: dict[str, str] = {}
         self.pair_tasks: Counter = Counter()
@@ -136,6 +145,8 @@ class _Validator:
             return self.report
         self.manifest = manifest
         index = self._read_index(manifest)
+        if self.sample is not None:
+            series, index = self._sampled(series, index)
         expected = {s: defaultdict(list) for s in SERIES}
         for s in SERIES:
             for row in index.get(s, []):
@@ -143,12 +154,25 @@ class _Validator:
         for s in SERIES:  # views first: pairs are checked against them
             for entry in series[s]:
                 self._shard(s, entry, expected[s].get(entry["name"], []))
-        self._stray_files(series)
-        self._counts(manifest, series, index)
+        self._stray_files({s: manifest["series"][s] for s in SERIES})
+        if self.sample is None:
+            self._counts(manifest, series, index)
         for s in SERIES:
             if s in index:
                 self._index_vs_shards(s, index[s])
         return self.report
+
+    def _sampled(self, series: dict, index: dict) -> tuple[dict, dict]:
+        """The shards and index rows of a seeded random subset of the units (at least one): each unit's
+        shards hold whole scenes, so its pairs are checked against its own views."""
+        units = sorted({_unit_of(e["name"]) for s in SERIES for e in series[s]})
+        rng = np.random.default_rng(self.seed)
+        n = max(1, int(round(self.sample * len(units))))
+        chosen = {units[i] for i in rng.choice(len(units), size=min(n, len(units)), replace=False)}
+        self.report.coverage = f"a sample of {len(chosen)} of {len(units)} units (fraction {self.sample}, seed {self.seed})"
+        keep = {s: [e for e in series[s] if _unit_of(e["name"]) in chosen] for s in SERIES}
+        rows = {s: [r for r in index.get(s, []) if _unit_of(r["shard"]) in chosen] for s in index}
+        return keep, rows
 
     def _read_index(self, manifest: dict) -> dict[str, list[dict]]:
         out = {}
@@ -316,6 +340,10 @@ class _Validator:
             rep.add(found[key], key, f"in the shard but not in index/{series}.parquet")
 
 
-def validate_dataset(uri: str) -> Report:
-    """Validate the dataset at ``uri`` (path or fsspec URI); raises FileNotFoundError when it has no manifest."""
-    return _Validator(str(uri)).run()
+def validate_dataset(uri: str, sample: float | None = None, seed: int = 0) -> Report:
+    """Validate the dataset at ``uri`` (path or fsspec URI); raises :class:`NotADataset` when it has no
+    manifest. ``sample``: check only that fraction of the units, drawn with ``seed`` (the report says
+    which share it covered; totals are then not compared with the manifest)."""
+    if sample is not None and not 0 < sample <= 1:
+        raise BadInput(f"--sample {sample}: expected a fraction in (0, 1]")
+    return _Validator(str(uri), sample, seed).run()
