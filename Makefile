@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_OUT ?= out/quickstart
-# The whole suite takes ~3-4 min on 2 cores; past this something hangs and the run should fail, not stall.
+# The whole suite takes ~6 min on 2 cores; past this something hangs and the run should fail, not stall.
 TEST_TIMEOUT ?= 1800
 # Infinigen's own pins (bpy==4.2.0, numpy<2, scikit-image<0.20 built from source) conflict with ours: it is
 # installed without them, and pipeline/render/infinigen_boot.py mends the two things that then break.
