@@ -96,19 +96,20 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
                 spec = generate(task.params, task.seed, task.scene_id, catalogue)
             except SceneRejected as exc:  # the seed's scene cannot be made: the same on every try
                 rejected_scenes.append({"scene_id": task.scene_id, "reason": str(exc)})
-                rejected += [{"key": view_key(task.scene_id, v), "reason": f"scene rejected: {exc}"}
+                rejected += [{"key": view_key(task.scene_id, v), "scene_id": task.scene_id,
+                              "reason": f"scene rejected: {exc}"}
                              for v in range(task.params.views)]
                 continue
             finally:
                 timings["scene_generate"] += time.perf_counter() - t0
             views, camera_rejects = render_valid_cameras(renderer, spec, config.validity)
-            rejected += camera_rejects
+            rejected += [{**r, "scene_id": task.scene_id} for r in camera_rejects]
             for view in views:
                 for step, secs in view.timings.items():
                     timings[step] += secs
                 reason = check_view(view.depth, view.semantic, config.validity)
                 if reason:
-                    rejected.append({"key": view.key, "reason": reason})
+                    rejected.append({"key": view.key, "scene_id": task.scene_id, "reason": reason})
                     continue
                 seed = view_seed(task.seed, view.view_index)
                 t0 = time.perf_counter()
@@ -127,8 +128,7 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
         shards = views_series.close() + pairs_series.close()
         write_rows(output, layout.unit_index(unit.unit_id, layout.VIEWS), view_rows, scratch, layout.VIEWS)
         write_rows(output, layout.unit_index(unit.unit_id, layout.PAIRS), pair_rows, scratch, layout.PAIRS)
-        left_out = [{"key": r["key"], "scene_id": r["key"].split("_v")[0], "what": "view", "reason": r["reason"]}
-                    for r in rejected]
+        left_out = [{**r, "what": "view"} for r in rejected]
         left_out += [{"key": r["scene_id"], "scene_id": r["scene_id"], "what": "scene", "reason": r["reason"]}
                      for r in rejected_scenes]
         write_rows(output, layout.unit_index(unit.unit_id, layout.REJECTED), left_out, scratch, layout.REJECTED)
@@ -156,5 +156,5 @@ def _remove_stale_shards(output: Output, unit_id: str, keep: set[str]) -> None:
     for series in layout.SERIES:
         for name in output.list(series):
             rel = f"{series}/{name}"
-            if name.startswith(f"{series}-{unit_id}-") and rel not in keep:
+            if layout.unit_of_shard(rel) == unit_id and rel not in keep:
                 output.remove(rel)

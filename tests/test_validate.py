@@ -181,10 +181,11 @@ def test_missing_and_stray_shards(dataset, capsys):
 def test_sampled_validate_checks_whole_units_and_says_how_many(dataset, capsys):
     """--sample checks a seeded share of the units, each with all its shards, and states its coverage:
     damage in a sampled unit is found, damage elsewhere is not looked at."""
-    from pipeline.consumers.validate import _unit_of, validate_dataset
+    from pipeline.consumers.validate import validate_dataset
+    from pipeline.shards.layout import unit_of_shard
 
     manifest = json.loads((dataset / "manifest.json").read_text())
-    units = sorted({_unit_of(e["name"]) for s in manifest["series"].values() for e in s})
+    units = sorted({unit_of_shard(e["name"]) for s in manifest["series"].values() for e in s})
     assert len(units) >= 2
     report = validate_dataset(str(dataset), sample=0.5, seed=1)
     assert report.ok and f"of {len(units)} units (fraction 0.5, seed 1)" in report.coverage

@@ -110,11 +110,6 @@ def _check_view(key: str, sample: dict) -> list[str]:
     return out
 
 
-def _unit_of(shard: str) -> str:
-    """``pairs/pairs-u000012-0001.tar`` -> ``u000012``."""
-    return shard.rsplit("/", 1)[-1].split("-")[1]
-
-
 class _Validator:
     def __init__(self, uri: str, sample: float | None = None, seed: int = 0):
         self.output = Output(uri)
@@ -165,13 +160,13 @@ class _Validator:
     def _sampled(self, series: dict, index: dict) -> tuple[dict, dict]:
         """The shards and index rows of a seeded random subset of the units (at least one): each unit's
         shards hold whole scenes, so its pairs are checked against its own views."""
-        units = sorted({_unit_of(e["name"]) for s in SERIES for e in series[s]})
+        units = sorted({layout.unit_of_shard(e["name"]) for s in SERIES for e in series[s]})
         rng = np.random.default_rng(self.seed)
         n = max(1, int(round(self.sample * len(units))))
         chosen = {units[i] for i in rng.choice(len(units), size=min(n, len(units)), replace=False)}
         self.report.coverage = f"a sample of {len(chosen)} of {len(units)} units (fraction {self.sample}, seed {self.seed})"
-        keep = {s: [e for e in series[s] if _unit_of(e["name"]) in chosen] for s in SERIES}
-        rows = {s: [r for r in index.get(s, []) if _unit_of(r["shard"]) in chosen] for s in index}
+        keep = {s: [e for e in series[s] if layout.unit_of_shard(e["name"]) in chosen] for s in SERIES}
+        rows = {s: [r for r in index.get(s, []) if layout.unit_of_shard(r["shard"]) in chosen] for s in index}
         return keep, rows
 
     def _read_index(self, manifest: dict) -> dict[str, list[dict]]:

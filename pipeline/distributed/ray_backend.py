@@ -175,8 +175,9 @@ def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, finger
                     ray.get(ref)
                     free.append(i)
                 except RayError as exc:
-                    if _ray_failure(exc)["kind"] == ENVIRONMENT:
-                        raise EnvironmentFailure(_environment_message(_ray_failure(exc), out_uri)) from None
+                    failure = _ray_failure(exc)
+                    if failure["kind"] == ENVIRONMENT:
+                        raise EnvironmentFailure(_environment_message(failure, out_uri)) from None
                     probing[actors[i].pid.remote()] = i
                 continue
             i, unit = running.pop(ref)

@@ -20,6 +20,17 @@ INDEX = {PAIRS: PAIRS_INDEX, VIEWS: VIEWS_INDEX}  # the single-file index of ear
 INDEX_DIRS = {PAIRS: "index/pairs", VIEWS: "index/views", REJECTED: "index/rejected"}
 
 
+def shard_name(series: str, unit_id: str, k: int) -> str:
+    """The k-th shard of a unit in a series, e.g. ``pairs/pairs-u000012-0001.tar``."""
+    return f"{series}/{series}-{unit_id}-{k:04d}.tar"
+
+
+def unit_of_shard(name: str) -> str:
+    """The unit a shard belongs to: ``pairs/pairs-u000012-0001.tar`` -> ``u000012`` ("" for other names)."""
+    parts = name.rsplit("/", 1)[-1].split("-")
+    return parts[1] if len(parts) >= 3 else ""
+
+
 def done_record(unit_id: str) -> str:
     return f"{UNITS_DIR}/{unit_id}.done.json"
 

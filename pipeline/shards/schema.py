@@ -12,6 +12,8 @@ its own module.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pipeline import tasks
 
 Schema = dict  # name -> type
@@ -50,9 +52,15 @@ class SchemaError(ValueError):
 
 
 def pair_json() -> Schema:
-    """The pairs' json schema: common fields, every task's fields, and the union of round-trip figures."""
+    """The pairs' json schema: common fields, every task's fields, and the union of round-trip figures
+    (built once per set of registered tasks)."""
+    return _pair_json(tasks.names())
+
+
+@lru_cache(maxsize=8)
+def _pair_json(names: tuple[str, ...]) -> Schema:
     fields, roundtrip = dict(PAIR_COMMON), {}
-    for name in tasks.names():
+    for name in names:
         task = tasks.get(name)
         for target, new in ((fields, task.json_fields), (roundtrip, task.roundtrip_fields)):
             for key, kind in new.items():

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import webdataset as wds
 
+from pipeline.shards import layout
 from pipeline.shards.storage import Output, file_sha256
 
 
@@ -49,7 +50,7 @@ class ShardSeries:
         self._local: Path | None = None
 
     def shard_name(self, k: int) -> str:
-        return f"{self.series}/{self.series}-{self.unit_id}-{k:04d}.tar"
+        return layout.shard_name(self.series, self.unit_id, k)
 
     def write(self, sample: dict) -> Placement:
         """Add one sample; returns where it went (shard name and byte range)."""

@@ -120,8 +120,9 @@ class Task:
         return []
 
     def pair(self, view: View, suffix: str, seed: int, sseed: int, prompt: str, target: np.ndarray, meta: dict,
-             options: PairOptions) -> Pair:
-        """The pair record with the common metadata; computes the round-trip figures unless switched off."""
+             options: PairOptions, roundtrip: dict | None = None) -> Pair:
+        """The pair record with the common metadata; computes the round-trip figures unless switched off
+        (or given: a task that already decoded the target passes them)."""
         key = f"{view.key}_{self.name}{suffix}"
         if not _KEY_RE.match(key):
             raise ValueError(f"pair key {key!r} has characters outside [A-Za-z0-9_-]")
@@ -131,7 +132,10 @@ class Task:
                 "prompt_tokens": count_tokens(prompt),
                 "view_index": int(view.view_index), "codec_version": CODEC_VERSION, "view_seed": int(seed),
                 "seed": int(sseed), "image_size": [int(target.shape[0]), int(target.shape[1])]}
-        full["roundtrip"] = self.roundtrip(target, full, view) if options.roundtrip else None
+        if options.roundtrip:
+            full["roundtrip"] = roundtrip if roundtrip is not None else self.roundtrip(target, full, view)
+        else:
+            full["roundtrip"] = None
         from pipeline.shards.schema import conform, pair_json
 
         full = conform(full, pair_json(), f"pair {key}")  # every key of every task present, null where n/a

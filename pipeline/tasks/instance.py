@@ -46,6 +46,16 @@ def _painted_ious(target: np.ndarray, meta: dict, inst: np.ndarray) -> list[floa
     return match_masks(truth, decode_instance(target, meta))
 
 
+def _figures(ious: list[float], meta: dict) -> dict:
+    """The instance round-trip figures from the painted instances' IoUs."""
+    ious = [round(float(v), 6) for v in ious]
+    recovered = sum(v >= MIN_RECOVERED_IOU for v in ious)
+    return {"instances": len(ious), "recovered": recovered, "missed": len(ious) - recovered,
+            "ignored": len(meta.get("ignored", ())), "iou": ious,
+            "mask_iou_min": min(ious) if ious else None,
+            "mask_iou_mean": round(float(np.mean(ious)), 6) if ious else None}
+
+
 class Instance(Task):
     """One pair per class with a visible instance the decoder can read back.
 
@@ -91,7 +101,8 @@ class Instance(Task):
                 unread = {o["instance_id"]: f"not recovered by the decoder (IoU {iou:.2f})"
                           for o, iou in zip(meta["instances"], ious) if iou < MIN_RECOVERED_IOU}
                 if not unread:
-                    out.append(self.pair(view, _class_key(view, cls, k), seed, s, prompt, target, meta, options))
+                    out.append(self.pair(view, _class_key(view, cls, k), seed, s, prompt, target, meta, options,
+                                         roundtrip=_figures(ious, meta)))
                     break
                 ignore.update(unread)
         return out
@@ -107,12 +118,7 @@ class Instance(Task):
     def roundtrip(self, target, meta, view):
         """Per painted instance the IoU of its best decoded mask, and the counts: painted instances
         recovered (IoU >= MIN_RECOVERED_IOU) and missed, ignored instances."""
-        ious = [round(float(v), 6) for v in _painted_ious(target, meta, np.asarray(view.instance))]
-        recovered = sum(v >= MIN_RECOVERED_IOU for v in ious)
-        return {"instances": len(ious), "recovered": recovered, "missed": len(ious) - recovered,
-                "ignored": len(meta.get("ignored", ())), "iou": ious,
-                "mask_iou_min": min(ious) if ious else None,
-                "mask_iou_mean": round(float(np.mean(ious)), 6) if ious else None}
+        return _figures(_painted_ious(target, meta, np.asarray(view.instance)), meta)
 
     def problems(self, target, meta, view):
         out = []
