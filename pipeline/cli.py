@@ -68,12 +68,26 @@ def _summary(args) -> int:
     return 0
 
 
+def _fan_out_args(args) -> dict:
+    return {"on_ray": not args.in_process, "address": args.address, "workers": args.workers,
+            "progress": not args.no_progress}
+
+
+def _add_fan_out_options(p: argparse.ArgumentParser) -> None:
+    """Where a per-unit read of the dataset runs: the same ``--address`` rules as ``render``."""
+    p.add_argument("--address", default=None, help="Ray cluster address ('auto' inside ray submit); "
+                                                   "default $RAY_ADDRESS, else a private local Ray instance")
+    p.add_argument("--workers", type=int, help="at most this many units at once (default: all the cluster's CPUs)")
+    p.add_argument("--in-process", action="store_true", help="no Ray: read unit after unit in this process")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
 def _stats(args) -> int:
     import json
 
     from pipeline.consumers.stats import dataset_stats, plot_stats
 
-    stats = dataset_stats(args.dataset)
+    stats = dataset_stats(args.dataset, **_fan_out_args(args))
     json_out = args.json or str(Path(args.dataset) / "stats.json")
     png_out = args.png or str(Path(args.dataset) / "stats.png")
     Path(json_out).write_text(json.dumps(stats, indent=1))
@@ -87,7 +101,7 @@ def _stats(args) -> int:
 def _validate(args) -> int:
     from pipeline.consumers.validate import validate_dataset
 
-    report = validate_dataset(args.dataset, sample=args.sample, seed=args.seed)
+    report = validate_dataset(args.dataset, sample=args.sample, seed=args.seed, **_fan_out_args(args))
     print(report.text())
     return 0 if report.ok else 1
 
@@ -170,13 +184,16 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("dataset")
     st.add_argument("--json", help="JSON path; default <dataset>/stats.json")
     st.add_argument("--png", help="plot path; default <dataset>/stats.png")
+    _add_fan_out_options(st)
     st.set_defaults(func=_stats)
 
-    v = sub.add_parser("validate", help="check every shard, sample, index row and target; non-zero if anything is bad")
+    v = sub.add_parser("validate", help="check every shard, sample, index row and target, one Ray task per "
+                                        "unit; non-zero if anything is bad")
     v.add_argument("dataset", help="dataset root (path or fsspec URI)")
     v.add_argument("--sample", type=float, metavar="FRACTION",
                    help="check a seeded random share of the work units (each with all its shards), e.g. 0.01")
     v.add_argument("--seed", type=int, default=0, help="seed of --sample")
+    _add_fan_out_options(v)
     v.set_defaults(func=_validate)
 
     m = sub.add_parser("mix", help="write a webdataset mix spec (task weights, external shard sets), "

@@ -44,10 +44,14 @@ def test_job_writes_to_s3(s3_server):
     config = tiny_config(scenes=[{"family": "indoor_room", "count": 2, "params": {"content": "primitive", "views": 1,
                                                                                    "resolutions": [[48, 48]]}}],
                          ray={"num_workers": 1, "cpus_per_worker": 1, "scenes_per_unit": 1})
+    from pipeline.consumers.validate import validate_dataset
+
     try:
         manifest = render_job(config, "s3://datasets/tiny", progress=False)
+        report = validate_dataset("s3://datasets/tiny", on_ray=True)  # unit tasks read S3 from Ray workers
     finally:
         ray.shutdown()
+    assert report.ok and report.checked["pairs"] == manifest["counts"]["pairs"] > 0
     fs = s3_server
     stored = json.loads(fs.cat_file("datasets/tiny/manifest.json"))
     assert stored["counts"] == manifest["counts"] and stored["counts"]["views"] == 2

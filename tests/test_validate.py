@@ -198,3 +198,66 @@ def test_sampled_validate_checks_whole_units_and_says_how_many(dataset, capsys):
     assert any(not h.ok and shard in h.bad_shards for h in hits)  # a sample that holds the unit finds it
     assert any(h.ok for h in hits)  # one that does not, does not look at it
     assert main(["validate", str(dataset), "--sample", "1.5"]) == 2
+
+
+def test_duplicate_key_across_units_is_found_from_key_hashes(dataset, capsys):
+    """Unit tasks return key hashes only; the driver still names the repeated key and both shards."""
+    from pipeline.shards.layout import unit_of_shard
+
+    manifest = json.loads((dataset / "manifest.json").read_text())
+    pairs = manifest["series"]["pairs"]
+    first = pairs[0]["name"]
+    second = next(e["name"] for e in pairs if unit_of_shard(e["name"]) != unit_of_shard(first))
+    donor = [(i.name, d) for i, d in _members(dataset / first)]
+    key = donor[0][0].split(".", 1)[0]
+    copied = [(n, d) for n, d in donor if n.startswith(key + ".")]
+    _rewrite(dataset, second, [(i.name, d) for i, d in _members(dataset / second)] + copied)
+    rc, out = _validate(dataset, capsys)
+    assert rc == 1 and f"{second} {key}: duplicate key (also in {first})" in out
+
+
+def test_index_parts_are_checked_per_unit(dataset, capsys):
+    """A unit whose index part is gone, and a part of a unit the manifest does not list, are both named."""
+    parts = sorted((dataset / "index" / "views").glob("*.parquet"))
+    gone = parts[0]
+    stray = dataset / "index" / "views" / "u999999.parquet"
+    shutil.copy(parts[-1], stray)
+    gone.unlink()
+    rc, out = _validate(dataset, capsys)
+    assert rc == 1 and f"index/views/{gone.name}: the unit's index part is missing" in out
+    assert "index/views/u999999.parquet: an index part of a unit the manifest does not list" in out
+
+
+def test_ray_and_in_process_agree_and_every_shard_is_read_once(dataset, capsys, monkeypatch):
+    """The default (one Ray task per unit, here at most one at a time) checks exactly what the in-process
+    run checks, and the in-process run opens each shard once: views are not re-read for their pairs."""
+    from pipeline.consumers.validate import validate_dataset
+    from pipeline.shards.storage import Output
+
+    assert main(["validate", str(dataset), "--workers", "1", "--no-progress"]) == 0
+    on_ray = capsys.readouterr().out
+    fs_class = type(Output(str(dataset)).fs)
+    opened: list[str] = []
+    real_open = fs_class._open
+
+    def counting_open(self, path, *args, **kwargs):
+        if str(path).endswith(".tar"):
+            opened.append(str(path))
+        return real_open(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(fs_class, "_open", counting_open)
+    report = validate_dataset(str(dataset))
+    manifest = json.loads((dataset / "manifest.json").read_text())
+    shards = [Output(str(dataset)).path(e["name"]) for s in manifest["series"].values() for e in s]
+    assert report.ok and sorted(opened) == sorted(shards)
+    assert report.text().splitlines()[1] == on_ray.splitlines()[1]  # the same counts checked
+
+
+def test_stats_on_ray_equal_stats_in_process(dataset, tmp_path, capsys):
+    from pipeline.consumers.stats import dataset_stats
+
+    assert main(["stats", str(dataset), "--json", str(tmp_path / "s.json"), "--png", str(tmp_path / "s.png"),
+                 "--no-progress"]) == 0
+    on_ray = json.loads((tmp_path / "s.json").read_text())
+    here = dataset_stats(str(dataset))
+    assert on_ray == here and sum(here["depth_m"]["counts"]) > 0 and here["class_pixel_share"]

@@ -1,16 +1,19 @@
 """Dataset statistics: class pixel shares, objects per view, depth, FOV and camera-height histograms.
 
-Camera facts come from the Parquet view index; pixel-level figures stream once over the views shards
-(semantic and depth members only), so memory stays flat however large the dataset.
+Camera facts come from the Parquet view index; pixel-level figures stream once over the views shards,
+one task per unit (in this process or on Ray), each returning a small sum, so memory stays flat however
+large the dataset.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from pipeline.distributed.fanout import fan_out
 from pipeline.shards import layout
 from pipeline.shards.index import read_index
 from pipeline.shards.members import read_exr, read_png
@@ -22,40 +25,76 @@ from pipeline.view import id_map
 DEPTH_BINS = np.geomspace(0.1, 1000.0, 41)  # log-spaced metres; misses (+inf) are counted apart
 
 
+VIEW_COLUMNS = ["key", "kind", "family", "n_objects", "depth_min", "depth_max", "hfov_deg", "camera_height"]
+
+
 def _hist(values, bins) -> dict:
     counts, edges = np.histogram(np.asarray(values, dtype=np.float64), bins=bins)
     return {"edges": [round(float(e), 4) for e in edges], "counts": counts.tolist()}
 
 
-def dataset_stats(dataset_uri: str) -> dict:
-    """Compute the statistics of a finished dataset as a JSON-serialisable dict."""
+@dataclass
+class PixelCounts:
+    """Pixel-level figures of some views: what one unit task returns, and what they sum to."""
+
+    class_pixels: Counter = field(default_factory=Counter)
+    depth_counts: np.ndarray = field(default_factory=lambda: np.zeros(len(DEPTH_BINS) - 1, np.int64))
+    below: int = 0
+    beyond: int = 0
+    misses: int = 0
+    total: int = 0
+
+    def __add__(self, other: PixelCounts) -> PixelCounts:
+        return PixelCounts(self.class_pixels + other.class_pixels, self.depth_counts + other.depth_counts,
+                           self.below + other.below, self.beyond + other.beyond, self.misses + other.misses,
+                           self.total + other.total)
+
+
+def unit_pixel_counts(work: tuple[str, list[str]]) -> PixelCounts:
+    """Class pixels and the depth histogram of the views in ``shards`` (one unit's views shards) of the
+    dataset at ``uri``; reads their semantic, depth and json members once."""
+    uri, shards = work
+    output, out = Output(uri), PixelCounts()
+    for shard in shards:
+        for sample in iter_samples(output, shard):
+            table = id_map(json.loads(sample["json"])["class_table"])
+            ids, counts = np.unique(read_png(sample["semantic.png"]), return_counts=True)
+            for i, c in zip(ids.tolist(), counts.tolist()):
+                out.class_pixels[table.get(i, f"id{i}")] += c
+            depth = read_exr(sample["depth.exr"])
+            finite = depth[np.isfinite(depth)]
+            out.depth_counts += np.histogram(finite, bins=DEPTH_BINS)[0]
+            out.below += int((finite < DEPTH_BINS[0]).sum())
+            out.beyond += int((finite >= DEPTH_BINS[-1]).sum())
+            out.misses += int(depth.size - finite.size)
+            out.total += depth.size
+    return out
+
+
+def dataset_stats(dataset_uri: str, *, on_ray: bool = False, address: str | None = None,
+                  workers: int | None = None, progress: bool = False) -> dict:
+    """Compute the statistics of a finished dataset as a JSON-serialisable dict: one task per unit over
+    its views shards (in this process, or on Ray with ``on_ray``: see :func:`pipeline.distributed.fanout.fan_out`)."""
     output = Output(dataset_uri)
     if not output.exists(layout.MANIFEST):
         raise NotADataset(f"{dataset_uri}: no manifest.json; not a finished dataset")
     manifest = output.read_json(layout.MANIFEST)
-    views = read_index(output, layout.VIEWS, manifest).to_pydict()
-    class_pixels: Counter = Counter()
-    depth_counts = np.zeros(len(DEPTH_BINS) - 1, np.int64)
-    below = beyond = misses = total = 0
+    views = read_index(output, layout.VIEWS, manifest, columns=VIEW_COLUMNS).to_pydict()
+    by_unit: dict[str, list[str]] = {}
     for shard in manifest["series"]["views"]:
-        for sample in iter_samples(output, shard["name"]):
-            table = id_map(json.loads(sample["json"])["class_table"])
-            ids, counts = np.unique(read_png(sample["semantic.png"]), return_counts=True)
-            for i, c in zip(ids.tolist(), counts.tolist()):
-                class_pixels[table.get(i, f"id{i}")] += c
-            depth = read_exr(sample["depth.exr"])
-            finite = depth[np.isfinite(depth)]
-            depth_counts += np.histogram(finite, bins=DEPTH_BINS)[0]
-            below += int((finite < DEPTH_BINS[0]).sum())
-            beyond += int((finite >= DEPTH_BINS[-1]).sum())
-            misses += int(depth.size - finite.size)
-            total += depth.size
+        by_unit.setdefault(layout.unit_of_shard(shard["name"]), []).append(shard["name"])
+    work = [(output.uri, by_unit[u]) for u in sorted(by_unit)]
+    px = sum(fan_out(unit_pixel_counts, work, on_ray=on_ray, address=address, workers=workers, desc="stats",
+                     unit="unit", progress=progress), PixelCounts())
+    class_pixels, depth_counts, total = px.class_pixels, px.depth_counts, px.total
+    below, beyond, misses = px.below, px.beyond, px.misses
     kinds = Counter(views["kind"])
     return {
         "dataset": dataset_uri, "views": len(views["key"]), "pairs": manifest["counts"]["pairs"],
         "rejected_views": manifest["counts"]["rejected_views"],
         "kinds": dict(kinds), "families": dict(Counter(views["family"])),
-        "class_pixel_share": {k: round(v / max(total, 1), 6) for k, v in class_pixels.most_common()},
+        "class_pixel_share": {k: round(v / max(total, 1), 6)
+                              for k, v in sorted(class_pixels.items(), key=lambda kv: (-kv[1], kv[0]))},
         "objects_per_view": _hist(views["n_objects"], np.arange(0, max(views["n_objects"] or [0]) + 2)),
         "depth_m": {"edges": [round(float(e), 4) for e in DEPTH_BINS], "counts": depth_counts.tolist(),
                     "below_range": below, "beyond_range": beyond, "no_hit": misses,

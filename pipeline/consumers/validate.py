@@ -1,11 +1,15 @@
 """``pipeline validate``: check that a dataset is exactly what its manifest and index say.
 
-Every shard listed in the manifest is streamed once: its sha256 and size against the manifest, tar
-integrity, the expected members of every sample (and nothing else: no pickle member is ever read),
-keys unique across the dataset, every member decodable, sample counts. Then the Parquet index is
-compared with what the shards hold, and every pair's target is decoded and compared with its view's raw
-labels within the codec's bounds (each task's ``problems``, :mod:`pipeline.tasks`). Shards in the series folders
-that the manifest does not list are reported too. The report names every bad shard and sample.
+The work is split by unit (a unit's shards hold whole scenes, and it wrote its own index part), one
+task per unit, in this process or on Ray (:mod:`pipeline.distributed.fanout`). A unit task streams each
+of its shards once: sha256 and size against the manifest, tar integrity, the expected members of every
+sample (and nothing else: no pickle member is ever read), every member decodable, keys unique, sample
+counts; it compares its index part with what the shards hold and decodes every pair's target against
+its view's raw labels within the codec's bounds (each task's ``problems``, :mod:`pipeline.tasks`),
+keeping its views' bytes so no shard is read twice. It returns a small record: problems, counts and
+8-byte key hashes. The driver then checks what spans units: keys unique across the dataset, totals
+against the manifest, index parts and shard files the manifest does not list. The report names every
+bad shard and sample.
 """
 
 from __future__ import annotations
@@ -14,15 +18,16 @@ import hashlib
 import json
 import tarfile
 import zlib
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from pipeline.codecs.version import CODEC_VERSION
-from pipeline.consumers.shard_access import Locations, ShardReader, member_location
+from pipeline.consumers.shard_access import ShardReader
+from pipeline.distributed.fanout import fan_out
 from pipeline.shards import layout
-from pipeline.shards.index import read_index
+from pipeline.shards.index import read_index, read_table
 from pipeline.shards.layout import PAIR_INPUTS, PAIR_MEMBERS, SERIES, VIEW_MEMBERS
 from pipeline.shards.members import read_png
 from pipeline.shards.storage import Output
@@ -30,7 +35,6 @@ from pipeline.shards.tar_reader import tar_members
 from pipeline.tasks import target_problems
 from pipeline.view import View
 from pipeline.errors import BadInput, NotADataset
-
 
 
 @dataclass
@@ -110,84 +114,100 @@ def _check_view(key: str, sample: dict) -> list[str]:
     return out
 
 
-class _Validator:
-    def __init__(self, uri: str, sample: float | None = None, seed: int = 0):
-        self.output = Output(uri)
-        self.report = Report(uri)
-        self.sample, self.seed = sample, seed
-        self.reader = ShardReader(self.output)
-        self.view_shard: dict[str, str] = {}
-        self.pair_tasks: Counter = Counter()
+def key_hash(key: str) -> int:
+    """A key's 8-byte digest: what a unit task returns per sample, so the driver finds keys repeated
+    across units without holding every key."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True)
+class UnitWork:
+    """What one unit task checks: the unit's shards (manifest entries per series) and, for datasets
+    written before the per-unit index, its rows of the single index file (else it reads its own part)."""
+
+    uri: str
+    unit: str
+    shards: dict[str, list[dict]]
+    codec_version: str
+    index: dict[str, list[dict]] | None = None
+
+
+@dataclass
+class UnitCheck:
+    """A unit task's small result: its problems and counts, and per series the key hashes of its
+    samples in shard order with the shard each lies in."""
+
+    unit: str
+    problems: list[Problem] = field(default_factory=list)
+    checked: Counter = field(default_factory=Counter)
+    pair_tasks: Counter = field(default_factory=Counter)
+    found: Counter = field(default_factory=Counter)
+    index_rows: Counter = field(default_factory=Counter)
+    key_hashes: dict[str, np.ndarray] = field(default_factory=dict)
+    key_shards: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, shard: str | None, key: str | None, message: str) -> None:
+        self.problems.append(Problem(shard, key, message))
+
+
+class _UnitValidator:
+    """Checks one unit; see the module docstring."""
+
+    def __init__(self, work: UnitWork):
+        self.work = work
+        self.output = Output(work.uri)
+        self.result = UnitCheck(work.unit)
+        self.view_samples: dict[str, dict] = {}  # good views' raw members, kept so no shard is read twice
         self.pair_json: dict[str, bytes] = {}  # pair key -> sha1 of its json member, to compare with the index
         self.found: dict[str, dict[str, str]] = {s: {} for s in SERIES}  # series -> key -> shard
         self._labels: OrderedDict[str, View] = OrderedDict()
 
     def labels(self, view_key: str) -> View:
         if view_key not in self._labels:
-            self._labels[view_key] = View.from_sample(self.reader.sample(self.view_shard[view_key], view_key))
+            self._labels[view_key] = View.from_sample(self.view_samples[view_key])
             while len(self._labels) > 4:
                 self._labels.popitem(last=False)
         return self._labels[view_key]
 
-    def run(self) -> Report:
-        if not self.output.exists(layout.MANIFEST):
-            raise NotADataset(f"{self.output.uri}: no manifest.json; not a finished dataset")
-        try:
-            manifest = self.output.read_json(layout.MANIFEST)
-            series = {s: manifest["series"][s] for s in SERIES}
-        except (ValueError, KeyError, TypeError) as exc:
-            self.report.add(layout.MANIFEST, None, f"unreadable manifest ({exc})")
-            return self.report
-        self.manifest = manifest
-        index = self._read_index(manifest)
-        if self.sample is not None:
-            series, index = self._sampled(series, index)
-        expected = {s: defaultdict(list) for s in SERIES}
-        for s in SERIES:
-            for row in index.get(s, []):
-                expected[s][row["shard"]].append(row["key"])
+    def run(self) -> UnitCheck:
+        index = self._read_index()
         for s in SERIES:  # views first: pairs are checked against them
-            for entry in series[s]:
-                self._shard(s, entry, expected[s].get(entry["name"], []))
-        self._stray_files({s: manifest["series"][s] for s in SERIES})
-        if self.sample is None:
-            self._counts(manifest, series, index)
+            expected: dict[str, list[str]] = {}
+            for row in index.get(s, []):
+                expected.setdefault(row["shard"], []).append(row["key"])
+            for entry in self.work.shards.get(s, []):
+                self._shard(s, entry, expected.get(entry["name"], []))
         for s in SERIES:
             if s in index:
                 self._index_vs_shards(s, index[s])
-        return self.report
+            keys = self.found[s]
+            self.result.found[s] = len(keys)
+            self.result.key_hashes[s] = np.fromiter((key_hash(k) for k in keys), np.uint64, len(keys))
+            self.result.key_shards[s] = list(keys.values())
+        return self.result
 
-    def _sampled(self, series: dict, index: dict) -> tuple[dict, dict]:
-        """The shards and index rows of a seeded random subset of the units (at least one): each unit's
-        shards hold whole scenes, so its pairs are checked against its own views."""
-        units = sorted({layout.unit_of_shard(e["name"]) for s in SERIES for e in series[s]})
-        rng = np.random.default_rng(self.seed)
-        n = max(1, int(round(self.sample * len(units))))
-        chosen = {units[i] for i in rng.choice(len(units), size=min(n, len(units)), replace=False)}
-        self.report.coverage = f"a sample of {len(chosen)} of {len(units)} units (fraction {self.sample}, seed {self.seed})"
-        keep = {s: [e for e in series[s] if layout.unit_of_shard(e["name"]) in chosen] for s in SERIES}
-        rows = {s: [r for r in index.get(s, []) if layout.unit_of_shard(r["shard"]) in chosen] for s in index}
-        return keep, rows
-
-    def _read_index(self, manifest: dict) -> dict[str, list[dict]]:
+    def _read_index(self) -> dict[str, list[dict]]:
+        if self.work.index is not None:
+            return self.work.index
         out = {}
         for s in SERIES:
+            rel = layout.unit_index(self.work.unit, s)
             try:
-                out[s] = read_index(self.output, s, manifest).to_pylist()
+                out[s] = read_table(self.output, rel).to_pylist()
+            except FileNotFoundError:
+                self.result.add(rel, None, "the unit's index part is missing")
             except (OSError, ValueError) as exc:
-                rel = manifest.get("index", {}).get(s, layout.INDEX_DIRS[s])
-                self.report.add(rel, None, f"unreadable index ({exc})")
+                self.result.add(rel, None, f"unreadable index part ({exc})")
         return out
 
     def _shard(self, series: str, entry: dict, index_keys: list[str]) -> None:
-        name, rep = entry["name"], self.report
+        name, rep = entry["name"], self.result
         if not self.output.exists(name):
             rep.add(name, None, "listed in the manifest but missing")
             for k in index_keys:
                 rep.add(name, k, "sample missing (its shard is missing)")
             return
         rep.checked["shards"] += 1
-        locations: Locations = {}
         keys: list[str] = []
         current: dict | None = None
         with self.output.fs.open(self.output.path(name), "rb") as f:
@@ -200,7 +220,6 @@ class _Validator:
                     if m.pickle:
                         rep.add(name, m.key, f"pickle member {m.info.name!r} (never read)")
                         continue
-                    member_location(name, m, locations)
                     if current is None or current["__key__"] != m.key:
                         if current is not None:
                             self._sample(series, name, current)
@@ -215,7 +234,6 @@ class _Validator:
                 where = f" inside sample {current['__key__']!r}" if current else ""
                 rep.add(name, current["__key__"] if current else None, f"tar is truncated or corrupt{where}: {exc}")
             reader.drain()
-        self.reader.register(name, locations)
         if reader.sha.hexdigest() != entry["sha256"]:
             rep.add(name, None, f"sha256 {reader.sha.hexdigest()[:16]}... != manifest {entry['sha256'][:16]}...")
         if reader.size != entry["bytes"]:
@@ -229,13 +247,14 @@ class _Validator:
         key = sample["__key__"]
         seen = self.found[series]
         if key in seen:
-            self.report.add(shard, key, f"duplicate key (also in {seen[key]})")
-        seen[key] = shard
+            self.result.add(shard, key, f"duplicate key (also in {seen[key]})")
+        else:
+            seen[key] = shard
         if "." in key:
-            self.report.add(shard, key, "key contains a dot")
+            self.result.add(shard, key, "key contains a dot")
         problems = self._view_problems(key, sample) if series == layout.VIEWS else self._pair_problems(key, sample)
         for msg in problems:
-            self.report.add(shard, key, msg)
+            self.result.add(shard, key, msg)
 
     def _members(self, sample: dict, required: set[str], one_of: tuple[str, ...] = ()) -> list[str]:
         have = set(sample) - {"__key__"}
@@ -257,8 +276,8 @@ class _Validator:
             out = _check_view(key, sample)
         except Exception as exc:  # noqa: BLE001 - any decoding failure is a finding about this sample
             return [f"a member does not decode ({type(exc).__name__}: {exc})"]
-        self.report.checked["views"] += 1
-        self.view_shard[key] = self.found[layout.VIEWS][key]
+        self.result.checked["views"] += 1
+        self.view_samples[key] = sample
         return out
 
     def _pair_problems(self, key: str, sample: dict) -> list[str]:
@@ -272,57 +291,38 @@ class _Validator:
             target = read_png(sample["target.png"])
         except Exception as exc:  # noqa: BLE001 - any decoding failure is a finding about this sample
             return [f"a member does not decode ({type(exc).__name__}: {exc})"]
-        self.report.checked["pairs"] += 1
-        self.pair_tasks[meta.get("task")] += 1
+        self.result.checked["pairs"] += 1
+        self.result.pair_tasks[meta.get("task")] += 1
         self.pair_json[key] = hashlib.sha1(sample["json"]).digest()
         if not prompt.strip():
             out.append("empty prompt")
         if meta.get("key") != key:
             out.append(f"json names key {meta.get('key')!r}")
-        if meta.get("codec_version") != self.manifest.get("codec_version", CODEC_VERSION):
-            out.append(f"codec version {meta.get('codec_version')!r} != manifest {self.manifest.get('codec_version')!r}")
+        if meta.get("codec_version") != self.work.codec_version:
+            out.append(f"codec version {meta.get('codec_version')!r} != manifest {self.work.codec_version!r}")
         if target.ndim != 3 or image.shape != target.shape:
             out.append(f"input {image.shape} and target {target.shape} differ in size")
             return out
         view_key = meta.get("view_key")
-        if view_key not in self.view_shard:
-            out.append(f"its view {view_key!r} is not a good sample of the views series")
+        if view_key not in self.view_samples:
+            out.append(f"its view {view_key!r} is not a good sample of its unit's views")
             return out
         try:
             out += target_problems(meta.get("task"), target, meta, self.labels(view_key))
         except Exception as exc:  # noqa: BLE001 - a target or json the decoders choke on is a finding
             out.append(f"target does not decode ({type(exc).__name__}: {exc})")
-        self.report.checked["targets"] += 1
+        self.result.checked["targets"] += 1
         return out
 
-    def _stray_files(self, series: dict) -> None:
-        listed = {e["name"] for s in SERIES for e in series[s]}
-        for s in SERIES:
-            for name in self.output.list(s):
-                if f"{s}/{name}" not in listed:
-                    self.report.add(f"{s}/{name}", None, "not listed in the manifest (stray or partial file)")
-
-    def _counts(self, manifest: dict, series: dict, index: dict) -> None:
-        counts, rep = manifest.get("counts", {}), self.report
-        for s in SERIES:
-            listed = sum(e["count"] for e in series[s])
-            found = len(self.found[s])
-            if counts.get(s) != listed:
-                rep.add(None, None, f"manifest counts.{s} = {counts.get(s)}, its shards list {listed}")
-            if found != listed:
-                rep.add(None, None, f"{found} {s} found in the shards, the manifest lists {listed}")
-            if s in index and len(index[s]) != found:
-                rep.add(None, None, f"index holds {len(index[s])} {s} rows, the shards {found} samples")
-        if dict(counts.get("pairs_per_task", {})) != dict(self.pair_tasks):
-            found = dict(sorted(self.pair_tasks.items()))
-            rep.add(None, None, f"manifest pairs_per_task {counts.get('pairs_per_task')} != found {found}")
-
     def _index_vs_shards(self, series: str, rows: list[dict]) -> None:
-        found, rep = self.found[series], self.report
+        found, rep = self.found[series], self.result
         indexed = set()
         for row in rows:
             rep.checked["index_rows"] += 1
+            rep.index_rows[series] += 1
             key = row["key"]
+            if layout.unit_of_shard(row["shard"]) != self.work.unit:
+                rep.add(row["shard"], key, f"listed in unit {self.work.unit}'s index part")
             if key in indexed:
                 rep.add(row["shard"], key, "index lists the key twice")
             indexed.add(key)
@@ -332,13 +332,147 @@ class _Validator:
                     and hashlib.sha1(row["meta"].encode()).digest() != self.pair_json[key]:
                 rep.add(found[key], key, "index meta differs from the shard's json member")
         for key in sorted(set(found) - indexed):
-            rep.add(found[key], key, f"in the shard but not in index/{series}.parquet")
+            rep.add(found[key], key, f"in the shard but not in the {series} index")
 
 
-def validate_dataset(uri: str, sample: float | None = None, seed: int = 0) -> Report:
+def check_unit(work: UnitWork) -> UnitCheck:
+    """Validate one unit (a task run in this process or on a Ray worker)."""
+    return _UnitValidator(work).run()
+
+
+class _Validator:
+    """The driver: plans one task per unit, then checks what spans units."""
+
+    def __init__(self, uri: str, sample: float | None, seed: int):
+        self.output = Output(uri)
+        self.report = Report(uri)
+        self.sample, self.seed = sample, seed
+
+    def run(self, **fan) -> Report:
+        if not self.output.exists(layout.MANIFEST):
+            raise NotADataset(f"{self.output.uri}: no manifest.json; not a finished dataset")
+        try:
+            manifest = self.output.read_json(layout.MANIFEST)
+            series = {s: manifest["series"][s] for s in SERIES}
+        except (ValueError, KeyError, TypeError) as exc:
+            self.report.add(layout.MANIFEST, None, f"unreadable manifest ({exc})")
+            return self.report
+        by_unit: dict[str, dict[str, list[dict]]] = {}
+        for s in SERIES:
+            for entry in series[s]:
+                by_unit.setdefault(layout.unit_of_shard(entry["name"]), {}).setdefault(s, []).append(entry)
+        units = sorted(by_unit)
+        if self.sample is not None:
+            units = self._sampled(units)
+        legacy = self._legacy_index(manifest, set(units))
+        codec = manifest.get("codec_version", CODEC_VERSION)
+        work = [UnitWork(self.output.uri, u, by_unit[u], codec, legacy.get(u) if legacy is not None else None)
+                for u in units]
+        checks = sorted(fan_out(check_unit, work, desc="validate", unit="unit", **fan), key=lambda c: c.unit)
+        for c in checks:
+            self.report.problems += c.problems
+            self.report.checked.update(c.checked)
+        self._duplicates_across_units(checks)
+        self._stray_files(series)
+        if self.sample is None:
+            self._counts(manifest, series, checks)
+            if legacy is None:
+                self._index_parts_of_unlisted_units(set(by_unit))
+        return self.report
+
+    def _sampled(self, units: list[str]) -> list[str]:
+        """A seeded random subset of the units (at least one)."""
+        rng = np.random.default_rng(self.seed)
+        n = max(1, int(round(self.sample * len(units))))
+        chosen = sorted(units[i] for i in rng.choice(len(units), size=min(n, len(units)), replace=False))
+        self.report.coverage = f"a sample of {len(chosen)} of {len(units)} units (fraction {self.sample}, seed {self.seed})"
+        return chosen
+
+    def _legacy_index(self, manifest: dict, units: set[str]) -> dict[str, dict[str, list[dict]]] | None:
+        """For a dataset with the single-file index of earlier versions: its rows split by unit (those
+        datasets are small); ``None`` for the per-unit Parquet dataset, which each task reads itself."""
+        rels = manifest.get("index", {})
+        if not any(str(rels.get(s, "")).endswith(".parquet") for s in SERIES):
+            return None
+        out: dict[str, dict[str, list[dict]]] = {u: {} for u in units}
+        for s in SERIES:
+            try:
+                rows = read_index(self.output, s, manifest).to_pylist()
+            except (OSError, ValueError) as exc:
+                self.report.add(rels.get(s, layout.INDEX[s]), None, f"unreadable index ({exc})")
+                continue
+            for u in units:
+                out[u][s] = []
+            for row in rows:
+                u = layout.unit_of_shard(row["shard"])
+                if u in out:
+                    out[u][s].append(row)
+                elif self.sample is None:
+                    self.report.add(row["shard"], row["key"], "an index row for a shard the manifest does not list")
+        return out
+
+    def _duplicates_across_units(self, checks: list[UnitCheck]) -> None:
+        """Keys that two units both hold, found from their hashes; only then are the key names read
+        (from the later shard's member headers)."""
+        for s in SERIES:
+            parts = [(c.key_hashes.get(s, np.zeros(0, np.uint64)), c.key_shards.get(s, []), i)
+                     for i, c in enumerate(checks)]
+            hashes = np.concatenate([h for h, _, _ in parts]) if parts else np.zeros(0, np.uint64)
+            if hashes.size < 2:
+                continue
+            owner = np.concatenate([np.full(len(h), i) for h, _, i in parts])
+            shards = [name for _, names, _ in parts for name in names]
+            order = np.argsort(hashes, kind="stable")
+            same = np.flatnonzero(hashes[order][1:] == hashes[order][:-1])
+            first_of: dict[int, int] = {}
+            for j in same:
+                a, b = int(order[j]), int(order[j + 1])
+                first = first_of.setdefault(int(hashes[a]), a)
+                if owner[b] != owner[first]:
+                    key = self._key_with_hash(shards[b], int(hashes[b]))
+                    self.report.add(shards[b], key, f"duplicate key (also in {shards[first]})")
+
+    def _key_with_hash(self, shard: str, digest: int) -> str | None:
+        return next((k for k in ShardReader(self.output).locations(shard) if key_hash(k) == digest), None)
+
+    def _stray_files(self, series: dict) -> None:
+        listed = {e["name"] for s in SERIES for e in series[s]}
+        for s in SERIES:
+            for name in self.output.list(s):
+                if f"{s}/{name}" not in listed:
+                    self.report.add(f"{s}/{name}", None, "not listed in the manifest (stray or partial file)")
+
+    def _index_parts_of_unlisted_units(self, units: set[str]) -> None:
+        for s in SERIES:
+            for name in self.output.list(layout.INDEX_DIRS[s]):
+                if name.endswith(".parquet") and name[: -len(".parquet")] not in units:
+                    self.report.add(f"{layout.INDEX_DIRS[s]}/{name}", None,
+                                    "an index part of a unit the manifest does not list")
+
+    def _counts(self, manifest: dict, series: dict, checks: list[UnitCheck]) -> None:
+        counts, rep = manifest.get("counts", {}), self.report
+        found = sum((c.found for c in checks), Counter())
+        indexed = sum((c.index_rows for c in checks), Counter())
+        pair_tasks = sum((c.pair_tasks for c in checks), Counter())
+        for s in SERIES:
+            listed = sum(e["count"] for e in series[s])
+            if counts.get(s) != listed:
+                rep.add(None, None, f"manifest counts.{s} = {counts.get(s)}, its shards list {listed}")
+            if found[s] != listed:
+                rep.add(None, None, f"{found[s]} {s} found in the shards, the manifest lists {listed}")
+            if indexed[s] != found[s]:
+                rep.add(None, None, f"index holds {indexed[s]} {s} rows, the shards {found[s]} samples")
+        if dict(counts.get("pairs_per_task", {})) != dict(pair_tasks):
+            rep.add(None, None, f"manifest pairs_per_task {counts.get('pairs_per_task')} != found "
+                                f"{dict(sorted(pair_tasks.items()))}")
+
+
+def validate_dataset(uri: str, sample: float | None = None, seed: int = 0, *, on_ray: bool = False,
+                     address: str | None = None, workers: int | None = None, progress: bool = False) -> Report:
     """Validate the dataset at ``uri`` (path or fsspec URI); raises :class:`NotADataset` when it has no
     manifest. ``sample``: check only that fraction of the units, drawn with ``seed`` (the report says
-    which share it covered; totals are then not compared with the manifest)."""
+    which share it covered; totals are then not compared with the manifest). ``on_ray``: one Ray task
+    per unit on the cluster at ``address`` (else a private local instance), at most ``workers`` at once."""
     if sample is not None and not 0 < sample <= 1:
         raise BadInput(f"--sample {sample}: expected a fraction in (0, 1]")
-    return _Validator(str(uri), sample, seed).run()
+    return _Validator(str(uri), sample, seed).run(on_ray=on_ray, address=address, workers=workers, progress=progress)

@@ -101,6 +101,33 @@ def connect(address: str | None) -> None:
         ray.init(address="local", include_dashboard=False, log_to_driver=True, configure_logging=False)
 
 
+MAX_TASKS_IN_FLIGHT = 1000  # a bound on the driver's object refs; the cluster's queue stays full
+
+
+def map_tasks(fn: Callable, items: Iterable, address: str | None = None, workers: int | None = None):
+    """Yield ``fn(item)`` for every item, each run as a one-CPU Ray task, in the order they finish.
+
+    ``workers`` caps how many run at once (a benchmark's 1 or 2); by default every item is queued (up to
+    ``MAX_TASKS_IN_FLIGHT``), so an autoscaling cluster sees the whole demand. A task lost with its
+    worker or node is retried by Ray; one that raises re-raises here. Leaving early cancels the rest.
+    """
+    connect(address)
+    task = ray.remote(num_cpus=1, max_retries=3)(fn)
+    limit = workers or MAX_TASKS_IN_FLIGHT
+    todo = list(items)
+    todo.reverse()
+    running: list = []
+    try:
+        while todo or running:
+            while todo and len(running) < limit:
+                running.append(task.remote(todo.pop()))
+            ready, running = ray.wait(running, num_returns=1)
+            yield ray.get(ready[0])
+    finally:
+        for ref in running:
+            ray.cancel(ref)
+
+
 RETRY_BASE_S = 1.0  # a retried unit waits 1, 2, 4 ... seconds (at most RETRY_MAX_S) before it is handed out again
 RETRY_MAX_S = 30.0
 STOP_GRACE_S = 5.0

@@ -121,13 +121,15 @@ def index_dataset(output: Output, series: str):
     return pds.dataset(files, schema=schemas()[series], format="parquet", filesystem=output.fs)
 
 
-def read_index(output: Output, series: str, manifest: dict | None = None) -> pa.Table:
-    """The whole index of ``series`` as one table, in unit order: the Parquet dataset under
-    ``index/<series>/``, or the single ``index/<series>.parquet`` of datasets written before it."""
+def read_index(output: Output, series: str, manifest: dict | None = None,
+               columns: list[str] | None = None) -> pa.Table:
+    """The whole index of ``series`` (only ``columns``, if given) as one table, in unit order: the
+    Parquet dataset under ``index/<series>/``, or the single ``index/<series>.parquet`` of datasets
+    written before it."""
     rel = (manifest or {}).get("index", {}).get(series, layout.INDEX_DIRS[series])
     if rel.endswith(".parquet"):
-        return read_table(output, rel)
-    return index_dataset(output, series).to_table()
+        return pq.read_table(io.BytesIO(output.read_bytes(rel)), columns=columns)
+    return index_dataset(output, series).to_table(columns=columns)
 
 
 REJECTED_SCHEMA = pa.schema([("key", pa.string()), ("scene_id", pa.string()), ("what", pa.string()),

@@ -32,8 +32,7 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
     per_task: Counter = Counter()
     n_views = n_pairs = n_scenes = n_rejected = n_rejected_scenes = 0
     shards = []
-    for u in unit_ids:  # one small record at a time
-        r = output.read_json(layout.done_record(u))
+    for _, r in output.read_json_many([layout.done_record(u) for u in unit_ids]):  # small records, batched
         per_task.update(r["pairs_per_task"])
         n_views, n_pairs, n_scenes = n_views + r["views"], n_pairs + r["pairs"], n_scenes + len(r["scenes"])
         n_rejected += len(r["rejected"])

@@ -81,6 +81,16 @@ class Output:
     def read_json(self, rel: str):
         return json.loads(self.read_bytes(rel))
 
+    def read_json_many(self, rels: list[str], batch: int = 256):
+        """``(rel, parsed json)`` for every ``rel``, in order, fetched ``batch`` at a time in one
+        ``cat`` call (concurrent requests on object stores; a missing file raises FileNotFoundError)."""
+        for i in range(0, len(rels), batch):
+            part = rels[i: i + batch]
+            paths = [self.path(r) for r in part]
+            got = self.fs.cat(paths, on_error="raise")
+            for rel, path in zip(part, paths):
+                yield rel, json.loads(got[path])
+
     def remove(self, rel: str) -> None:
         if self.exists(rel):
             self.fs.rm(self.path(rel))
