@@ -41,6 +41,31 @@ def _bank_build(args) -> int:
     return 0
 
 
+def _assets_check(args) -> int:
+    from pipeline.bank.user import check_job_library
+    from pipeline.config import load_config
+
+    checked = check_job_library(load_config(args.config))
+    lib = checked.library
+    print(f"user assets OK: {len(lib.models)} models, {len(lib.hdris)} HDRIs, {len(lib.materials)} materials "
+          f"({lib.source})")
+    for name, facts in lib.licences().items():
+        print(f"  {facts['kind']:8s} {name}: {facts['path']} ({facts['licence']})")
+    return 0
+
+
+def _assets_sha256(args) -> int:
+    from pipeline.shards.storage import file_sha256
+    from scenes.user_assets import folder_sha256
+
+    for path in args.paths:
+        p = Path(path)
+        if not p.exists():
+            raise BadInput(f"{path}: no such file or folder")
+        print(f"{folder_sha256(p) if p.is_dir() else file_sha256(p)}  {path}")
+    return 0
+
+
 def _contact_sheet(args) -> int:
     from pipeline.consumers.contact_sheet import contact_sheet, family_sheets
 
@@ -168,6 +193,17 @@ def build_parser() -> argparse.ArgumentParser:
     bb.add_argument("--address", default=None, help="Ray cluster address; default: the config's, else local Ray")
     bb.add_argument("--local", action="store_true", help="bake in this process instead of on Ray actors")
     bb.set_defaults(func=_bank_build)
+
+    a = sub.add_parser("assets", help="the user's own models, HDRIs and materials (README: Bring your own assets)")
+    asub = a.add_subparsers(dest="assets_command", required=True)
+    ac = asub.add_parser("check", help="check the config's user-asset manifest without rendering (files, sha256, "
+                                       "classes, formats); exit 2 naming the first bad entry")
+    ac.add_argument("config", help="job config YAML with an assets section")
+    ac.set_defaults(func=_assets_check)
+    ah = asub.add_parser("sha256", help="print the sha256 a manifest entry needs: of a file, or of a material "
+                                        "folder's maps")
+    ah.add_argument("paths", nargs="+")
+    ah.set_defaults(func=_assets_sha256)
 
     c = sub.add_parser("contact-sheet", help="draw input | depth | normals | semantic rows as one PNG")
     c.add_argument("dataset")

@@ -63,10 +63,24 @@ class ShardSettings(_Strict):
 
 
 class AssetSettings(_Strict):
-    """User assets: the manifest listing them and the root their paths are relative to."""
+    """The user's own models, HDRIs and PBR materials (:mod:`scenes.user_assets`): the manifest listing
+    them, the root their paths are relative to, and how often scenes use them.
+
+    ``use_prob``: the chance that a scene places user models (then ``per_scene`` of them, drawn from those
+    its family may place), and that a surface class or an HDRI-lit world takes a user material or HDRI
+    from the pool it joins."""
 
     root: str
     manifest: str | None = None  # default: assets_manifest/user_assets.yaml
+    use_prob: float = Field(default=0.5, ge=0.0, le=1.0)
+    per_scene: tuple[int, int] = (1, 3)
+
+    @field_validator("per_scene")
+    @classmethod
+    def _count(cls, v: tuple[int, int]) -> tuple[int, int]:
+        if not 0 <= v[0] <= v[1]:
+            raise ValueError(f"per_scene {list(v)}: expected [low, high] with 0 <= low <= high")
+        return v
 
 
 class BankSettings(_Strict):

@@ -18,9 +18,10 @@ from collections import Counter
 
 from tqdm import tqdm
 
-from pipeline.bank.build import bank_uri, build_bank
+from pipeline.bank.build import bank_uri, build_bank, job_catalogue
+from pipeline.bank.user import build_user_assets, user_content
 from pipeline.bank.plan import bank_items
-from pipeline.config import ConfigError, JobConfig
+from pipeline.config import JobConfig
 from pipeline.errors import BadInput, JobInterrupted, UnitsQuarantined
 from pipeline.plan import config_fingerprint, plan_units, plan_views
 from pipeline.shards import layout
@@ -62,17 +63,12 @@ def prepare_output(output: Output, config: JobConfig, fingerprint: str, overwrit
                             layout.JOB, scratch)
 
 
-def check_assets(config: JobConfig) -> int:
-    """Check every user asset (file present, inside the root, sha256) before anything renders or is written."""
-    from scenes.assets import check_user_assets, load_user_assets
+def check_assets(config: JobConfig):
+    """Check the user's asset library (files present, inside the root, sha256, classes, formats, HDRIs
+    float) before anything renders or is written; returns it checked (:class:`scenes.user_assets.Checked`)."""
+    from pipeline.bank.user import check_job_library
 
-    assets = load_user_assets(config.assets.manifest if config.assets else None)
-    if not assets:
-        return 0
-    if config.assets is None:
-        raise ConfigError("user assets are listed in assets_manifest/user_assets.yaml but the config "
-                             "has no assets.root to find them under")
-    return len(check_user_assets(assets, config.assets.root))
+    return check_job_library(config)
 
 
 def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address: str | None = None,
@@ -80,7 +76,7 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     """Run (or resume) the job described by ``config`` into ``out_uri``; returns the manifest."""
     from pipeline.distributed import ray_backend
 
-    check_assets(config)
+    checked = check_assets(config)
     output = Output(out_uri)
     fingerprint = config_fingerprint(config)
     prepare_output(output, config, fingerprint, overwrite)
@@ -95,9 +91,14 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
         return output.read_json(layout.MANIFEST)
 
     bank_stats = {}
+    user = None
     if pending and bank_items(config):
         bank_stats = build_bank(config, bank_uri(config, out_uri), address=address)
         log.info("asset bank: %s", bank_stats)
+    if pending and checked.library:
+        entries = build_user_assets(checked, bank_uri(config, out_uri))
+        user = user_content(checked, entries, config)
+    catalogue = job_catalogue(config, bank_uri(config, out_uri), user) if pending else None
     planned_views = sum(len(plan_views(u)) for u in units)
     done_views = sum(len(plan_views(u)) for u in units if u.unit_id in done_ids)
     stats: Counter = Counter()
@@ -125,7 +126,7 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
         if pending:
             ray_backend.connect(address if address is not None else config.ray.address)
             with sigterm_as_interrupt():
-                overhead = ray_backend.run_units(config, pending, out_uri, fingerprint, on_done, on_retry)
+                overhead = ray_backend.run_units(config, pending, out_uri, fingerprint, on_done, on_retry, catalogue)
     except KeyboardInterrupt:
         committed = sum(output.exists(layout.done_record(u.unit_id)) for u in units)
         raise JobInterrupted(f"interrupted: {committed} of {len(units)} units are committed in {out_uri}; "
@@ -152,7 +153,7 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     scratch = scratch_dir("finalize")
     try:
         manifest = finalize(output, config.model_dump(mode="json"), fingerprint,
-                            [u.unit_id for u in units], scratch, run_stats)
+                            [u.unit_id for u in units], scratch, run_stats, checked.library.licences())
     finally:
         remove_scratch(scratch)
     output.remove(layout.FAILURE_REPORT)  # its units have all committed now

@@ -43,6 +43,7 @@ class Material:
     transmission: float = 0.0
     emission_strength: float = 0.0
     seed: int = 0  # for Infinigen materials
+    asset: str | None = None  # ``kind == "user:<name>"``: the asset-bank key of the user's PBR material
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,11 @@ class World:
     kind: Literal["color", "hdri", "sky"] = "color"
     color: Vec3 = (0.05, 0.05, 0.05)
     strength: float = 1.0
-    hdri: str | None = None  # name of an HDRI shipped with the bpy wheel, e.g. "forest"
+    hdri: str | None = None  # name of an HDRI shipped with the bpy wheel, e.g. "forest", or "user:<name>"
     sun_elevation: float = 0.8  # radians, for "sky"
     sun_rotation: float = 0.0
+    rotation: float = 0.0  # radians about +Z, for "hdri"
+    asset: str | None = None  # asset-bank key of a user HDRI
 
 
 @dataclass(frozen=True)

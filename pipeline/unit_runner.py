@@ -58,6 +58,17 @@ def instance_records(view: View, spec: SceneSpec) -> list[dict]:
     return [{"id": k, "class": c, "source": sources[k]} for k, c in sorted(view.instance_classes.items())]
 
 
+def user_assets_seen(meta: dict, spec: SceneSpec) -> set[str]:
+    """Names of the user's assets a view shows: models among its visible instances, the HDRI that lit
+    it, and materials on classes it shows."""
+    names = {i["source"][len("user:"):] for i in meta["instances"] if i["source"].startswith("user:")}
+    if str(meta.get("lighting", "")).startswith("hdri:user:"):
+        names.add(meta["lighting"][len("hdri:user:"):])
+    shown = {c["class"] for c in meta["class_table"]}
+    names |= {name for cls, name in spec.extra.get("user_materials", {}).items() if cls in shown}
+    return names
+
+
 def view_meta(view: View, spec: SceneSpec, graph: dict, seed: int) -> dict:
     """The views series' json member (schema :data:`pipeline.shards.schema.VIEW_JSON`): camera, scene
     graph and provenance."""
@@ -87,6 +98,7 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
     pairs_series = ShardSeries(output, layout.PAIRS, unit.unit_id, **caps)
     view_rows, pair_rows, rejected, rejected_scenes = [], [], [], []
     pairs_per_task: Counter = Counter()
+    user_assets: Counter = Counter()  # user asset name -> views it appears in
     timings: Counter = Counter()
     try:
         for task in unit.scenes:
@@ -117,7 +129,9 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
                 pairs = make_pairs(view, graph, seed, config.tasks, max_prompt_tokens=config.prompts.text_budget)
                 timings["codec"] += time.perf_counter() - t0
                 t0 = time.perf_counter()
-                placed = views_series.write(view_members(view, view_meta(view, spec, graph, seed)))
+                meta = view_meta(view, spec, graph, seed)
+                user_assets.update(user_assets_seen(meta, spec))
+                placed = views_series.write(view_members(view, meta))
                 view_rows.append(view_row(view, spec, placed))
                 for pair in pairs:
                     placed = pairs_series.write(pair_members(pair, config.shards.input_format,
@@ -137,6 +151,7 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
             "scenes": [t.scene_id for t in unit.scenes],
             "views": len(view_rows), "pairs": len(pair_rows), "pairs_per_task": dict(pairs_per_task),
             "rejected": rejected, "rejected_scenes": rejected_scenes, "shards": [asdict(s) for s in shards],
+            "user_assets": dict(sorted(user_assets.items())),
             "timings": {k: round(v, 4) for k, v in timings.items()},
             "wall_s": round(time.perf_counter() - t_start, 3),
         }

@@ -4,7 +4,9 @@
 :class:`scenes.content.Catalogue`, which families with ``content: infinigen`` draw their assets from.
 
 ``FAMILIES`` registers every family explicitly: name -> ``(params model, generate)``.
-``generate(params, seed, scene_id)`` is pure: the same inputs give an identical spec.
+``generate(params, seed, scene_id)`` is pure: the same inputs give an identical spec. Every family's
+``generate`` is wrapped by :func:`scenes.user_content.dress` (user materials, the HDRI pool and its
+rotation), so that step has one home.
 """
 
 from __future__ import annotations
@@ -15,14 +17,24 @@ from pydantic import BaseModel
 
 from pipeline.scene_spec import SceneSpec
 from scenes import calibration, indoor, nature, outdoor
+from scenes.user_content import dress
 
 Generate = Callable[..., SceneSpec]
 Family = tuple[type[BaseModel], Generate]
 
+
+def _dressed(generate: Generate) -> Generate:
+    def dressed_generate(params, seed: int, scene_id: str, catalogue=None) -> SceneSpec:
+        return dress(generate(params, seed, scene_id, catalogue), catalogue)
+
+    dressed_generate.__doc__ = generate.__doc__
+    return dressed_generate
+
+
 FAMILIES: dict[str, Family] = {
-    "indoor_room": (indoor.IndoorParams, indoor.generate),
-    "outdoor_street": (outdoor.OutdoorParams, outdoor.generate),
-    "outdoor_nature": (nature.NatureParams, nature.generate),
+    "indoor_room": (indoor.IndoorParams, _dressed(indoor.generate)),
+    "outdoor_street": (outdoor.OutdoorParams, _dressed(outdoor.generate)),
+    "outdoor_nature": (nature.NatureParams, _dressed(nature.generate)),
     "calibration": (calibration.CalibrationParams, calibration.generate),
 }
 

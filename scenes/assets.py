@@ -1,17 +1,12 @@
-"""The asset manifest: procedural generators, bundled HDRIs and user assets, loaded and checked.
+"""The asset manifest: procedural generators, Infinigen factories and bundled HDRIs, loaded and checked.
 
-Nothing here imports Blender. A job calls :func:`check_user_assets` before rendering: a user asset whose
-file is missing, whose sha256 differs, or whose path leaves the asset root stops the job with an
-:class:`AssetError` naming the asset. glTF files are also checked for the buffers and images they
-reference, which must exist inside the root too.
+Nothing here imports Blender. The user's own models, HDRIs and materials are :mod:`scenes.user_assets`.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import json
 import math
-import urllib.parse
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -23,9 +18,6 @@ from assets_manifest import MANIFEST_DIR
 from pipeline.errors import BadInput
 from pipeline.shards.storage import file_sha256
 from pipeline.taxonomy import load_taxonomy
-
-FORMATS = {".gltf": "gltf", ".glb": "gltf", ".obj": "obj", ".blend": "blend"}
-
 
 class AssetError(BadInput):
     """A manifest entry or user asset that cannot be used; the message names it."""
@@ -60,23 +52,6 @@ class HDRIEntry(BaseModel):
     file: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     use: list[Literal["indoor", "outdoor", "nature", "night", "studio", "lighting"]] = Field(min_length=1)
-
-
-class UserAsset(BaseModel):
-    """A user-supplied model file with its class, metric scale, licence and checksum."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
-    path: str
-    class_name: str = Field(alias="class")
-    scale: float = Field(gt=0, description="metres per model unit")
-    licence: str = Field(min_length=2)
-    sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$")
-
-    @property
-    def format(self) -> str:
-        return FORMATS.get(Path(self.path).suffix.lower(), "")
 
 
 def _load_entries(file: str, section: str, model: type[BaseModel], what: str) -> dict:
@@ -178,72 +153,3 @@ def check_hdris(datafiles: Path | None = None) -> dict[str, str]:
         else:
             out[name] = "ok" if file_sha256(path) == entry.sha256 else "checksum differs"
     return out
-
-
-def load_user_assets(path: Path | str | None = None) -> list[UserAsset]:
-    """Entries of a user-asset manifest (default ``assets_manifest/user_assets.yaml``)."""
-    path = Path(path) if path is not None else MANIFEST_DIR / "user_assets.yaml"
-    raw = yaml.safe_load(Path(path).read_text()) or {}
-    out, names = [], set()
-    for i, entry in enumerate(raw.get("assets") or []):
-        label = entry.get("name", f"#{i}") if isinstance(entry, dict) else f"#{i}"
-        try:
-            asset = UserAsset.model_validate(entry)
-        except ValidationError as exc:
-            raise AssetError(f"user asset {label!r} in {path}: {exc}") from None
-        if asset.name in names:
-            raise AssetError(f"user asset {asset.name!r} appears twice in {path}")
-        names.add(asset.name)
-        out.append(asset)
-    return out
-
-
-def check_user_assets(assets: list[UserAsset], asset_root: Path | str) -> dict[str, Path]:
-    """Check every user asset before rendering; returns name -> resolved file. Raises :class:`AssetError`."""
-    root = Path(asset_root).resolve()
-    if not root.is_dir():
-        raise AssetError(f"asset root {root} is not a directory")
-    taxonomy = load_taxonomy()
-    resolved = {}
-    for a in assets:
-        if not a.format:
-            raise AssetError(f"user asset {a.name!r}: {a.path!r} is not a glTF/GLB, OBJ or .blend file")
-        if a.class_name not in taxonomy:
-            raise AssetError(f"user asset {a.name!r}: class {a.class_name!r} is not in the taxonomy")
-        path = _inside(root, a.path, f"user asset {a.name!r}")
-        if not path.is_file():
-            raise AssetError(f"user asset {a.name!r}: file not found: {path}")
-        digest = file_sha256(path)
-        if digest != a.sha256.lower():
-            raise AssetError(f"user asset {a.name!r}: sha256 mismatch for {path}: manifest {a.sha256.lower()}, "
-                             f"file {digest}")
-        if path.suffix.lower() == ".gltf":
-            _check_gltf_refs(a.name, path, root)
-        resolved[a.name] = path
-    return resolved
-
-
-def _inside(root: Path, rel: str, label: str) -> Path:
-    """``root / rel`` resolved (symlinks too); refuses anything that lands outside ``root``."""
-    path = (root / rel).resolve()
-    if path != root and root not in path.parents:
-        raise AssetError(f"{label}: path {rel!r} is outside the asset root {root}")
-    return path
-
-
-def _check_gltf_refs(name: str, path: Path, root: Path) -> None:
-    try:
-        doc = json.loads(path.read_text())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AssetError(f"user asset {name!r}: {path} is not valid glTF JSON: {exc}") from None
-    for kind in ("buffers", "images"):
-        for item in doc.get(kind, []):
-            uri = item.get("uri")
-            if not uri or uri.startswith("data:"):
-                continue
-            uri = urllib.parse.unquote(uri)
-            ref = _inside(root, str(path.parent.relative_to(root) / uri), f"user asset {name!r} ({kind[:-1]} {uri!r})")
-            if not ref.is_file():
-                raise AssetError(f"user asset {name!r}: referenced {kind[:-1]} {uri!r} not found: {ref}")
-
-

@@ -28,7 +28,10 @@ ASSET_MATERIAL = Material("asset", (0.5, 0.5, 0.5), "")
 @dataclass(frozen=True)
 class Variant:
     """One baked asset in the bank: ``size`` (w, d, h) in metres with front +Y; supports in its frame
-    (bounding box centred on the origin), as dicts with x0, y0, x1, y1, z, clearance."""
+    (bounding box centred on the origin), as dicts with x0, y0, x1, y1, z, clearance.
+
+    ``origin`` "infinigen" (``factory``: the factory's name, placed by ``roles``) or "user" (``factory``:
+    the user's entry name, placed by ``placement`` in ``families``)."""
 
     key: str
     factory: str
@@ -36,17 +39,46 @@ class Variant:
     roles: tuple[str, ...]
     size: tuple[float, float, float]
     supports: tuple[dict, ...] = ()
+    origin: str = "infinigen"
+    placement: str = ""
+    families: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:
-        return f"infinigen:{self.factory}"
+        return f"{self.origin}:{self.factory}"
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """A user HDRI (``tags``: its uses, ``strength``: its range) or PBR material (``tags``: the classes
+    it applies to), by name and bank key."""
+
+    name: str
+    key: str
+    tags: tuple[str, ...]
+    strength: tuple[float, float] = (1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class UserContent:
+    """The user's models, HDRIs and materials a job may use, and how often (``assets`` in the config)."""
+
+    models: tuple[Variant, ...] = ()
+    hdris: tuple[UserRef, ...] = ()
+    materials: tuple[UserRef, ...] = ()
+    use_prob: float = 0.0
+    per_scene: tuple[int, int] = (1, 3)
+
+    def models_for(self, family: str) -> tuple[Variant, ...]:
+        return tuple(v for v in self.models if family in v.families)
 
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Bank variants by role, in bank order (factory name, then seed)."""
+    """Bank variants by role, in bank order (factory name, then seed), and the user's content."""
 
     variants: tuple[Variant, ...]
+    user: UserContent = UserContent()
 
     def for_role(self, role: str) -> tuple[Variant, ...]:
         return tuple(v for v in self.variants if role in v.roles)

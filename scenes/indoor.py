@@ -27,6 +27,7 @@ from scenes.materials import infinigen_material, material
 from scenes.openings import door_clearance, door_parts, opening_asset, plan_openings, window_parts
 from scenes.rooms import Opening, Room, sample_room, shell_parts
 from scenes.sizes import sample
+from scenes.user_content import models_for
 
 FAMILY = "indoor_room"
 SHELL = ("floor", "ceiling", "wall", "terrain")  # surfaces the camera is kept away from by the room margins
@@ -78,6 +79,7 @@ def generate(params: IndoorParams, seed: int, scene_id: str, catalogue: Catalogu
     layout = Layout(room, rng, reserved, kit)
     programme.build(rng, layout)
     _wall_decor(rng, layout, room_type)
+    _user_models(random.Random(f"{FAMILY}:{seed}:user-place"), layout, models_for(catalogue, FAMILY, seed))
     _clutter(rng, layout, params.clutter, programme.items)
     _ceiling_lights(rng, layout)
     lights: list[Light] = []
@@ -381,6 +383,32 @@ def _wall_decor(rng: random.Random, layout: Layout, room_type: str) -> None:
     if _maybe(rng, 0.3):
         piece, mount_h = layout.kit.make(furniture.wall_shelf, rng)
         layout.against_wall([Member(piece)], z=mount_h, tries=15)
+
+
+def _user_models(rng: random.Random, layout: Layout, models: list) -> None:
+    """The user's models (:mod:`scenes.user_content`): on free floor, back against a wall, or on a free
+    support surface (a table, counter or shelf), each where it fits without overlaps, else left out."""
+    for piece, placement in models:
+        if placement == "floor":
+            layout.free([Member(piece)], margin=0.3, rng=rng)
+        elif placement == "wall":
+            layout.against_wall([Member(piece)], rng=rng)
+        else:
+            _on_a_support(rng, layout, piece)
+
+
+def _on_a_support(rng: random.Random, layout: Layout, piece) -> None:
+    hosts = [(i, sup) for i, p in enumerate(layout.pieces) for sup in p.supports if not sup.soft]
+    rng.shuffle(hosts)
+    for idx, sup in hosts:
+        host = layout.pieces[idx]
+        others = [b for b in layout.blocked if b != host.bbox]
+        for item, u, v, quarter in clutter.pack(rng, sup, [lambda _r: piece], 1):
+            x, y = host.to_world(u, v)
+            placed = item.placed(x, y, host.origin[2] + sup.z, host.yaw + quarter * math.pi / 2)
+            if not any(placed.bbox.overlaps(b) for b in others):
+                layout.add(placed, on=idx)
+                return
 
 
 def _clutter(rng: random.Random, layout: Layout, density: float, items: tuple[str, ...]) -> None:

@@ -76,17 +76,19 @@ class Layout:
         return [self.add(p, None if m.on is None else first + m.on) for m, p in zip(members, pieces)]
 
     def against_wall(self, members: list[Member], z: float = 0.0, tries: int = 40,
-                     edges: list[int] | None = None) -> list[int] | None:
-        """Place a group with its back (local -y side) against a wall; returns layout indices or ``None``."""
+                     edges: list[int] | None = None, rng: random.Random | None = None) -> list[int] | None:
+        """Place a group with its back (local -y side) against a wall; returns layout indices or ``None``.
+        ``rng``: draw the spots from this stream instead of the layout's."""
+        rng = rng or self.rng
         local = _bbox(members)
         width = local.hi[0] - local.lo[0]
         choices = edges if edges is not None else list(range(len(self.room.edges)))
         for _ in range(tries):
-            i = self.rng.choice(choices)
+            i = rng.choice(choices)
             edge = self.room.edges[i]
             if edge.length < width + 2 * GAP:
                 continue
-            u = self.rng.uniform(GAP - local.lo[0], edge.length - GAP - local.hi[0])
+            u = rng.uniform(GAP - local.lo[0], edge.length - GAP - local.hi[0])
             x, y = edge.at(u, -local.lo[1] + 0.005)
             n = edge.inward
             pieces = realise(members, x, y, z, _wrap(math.atan2(n[1], n[0]) - math.pi / 2))
@@ -94,12 +96,15 @@ class Layout:
                 return self.commit(members, pieces)
         return None
 
-    def free(self, members: list[Member], margin: float = 0.5, tries: int = 40) -> list[int] | None:
-        """Place a group anywhere on the floor, at least ``margin`` from the walls."""
+    def free(self, members: list[Member], margin: float = 0.5, tries: int = 40,
+             rng: random.Random | None = None) -> list[int] | None:
+        """Place a group anywhere on the floor, at least ``margin`` from the walls (spots drawn from
+        ``rng``, else the layout's stream)."""
+        rng = rng or self.rng
         x0, y0, x1, y1 = self.room.bounds
         for _ in range(tries):
-            yaw = self.rng.choice((0.0, math.pi / 2, math.pi, -math.pi / 2))
-            x, y = self.rng.uniform(x0 + margin, x1 - margin), self.rng.uniform(y0 + margin, y1 - margin)
+            yaw = rng.choice((0.0, math.pi / 2, math.pi, -math.pi / 2))
+            x, y = rng.uniform(x0 + margin, x1 - margin), rng.uniform(y0 + margin, y1 - margin)
             pieces = realise(members, x, y, 0.0, yaw)
             grown = [AABB((p.bbox.lo[0] - margin, p.bbox.lo[1] - margin, 0.0),
                           (p.bbox.hi[0] + margin, p.bbox.hi[1] + margin, 0.0)) for p in pieces]

@@ -21,6 +21,7 @@ from scenes.geometry import box, cone, sphere
 from scenes.materials import infinigen_material, material
 from scenes.piece import Piece
 from scenes.sizes import sample
+from scenes.user_content import models_for
 
 FAMILY = "outdoor_nature"
 EXTENT = 400.0
@@ -120,6 +121,12 @@ def generate(params: NatureParams, seed: int, scene_id: str, catalogue: Catalogu
             yaw = rng.uniform(0, 2 * math.pi) if piece.class_name == "rock" else 0.0
             if occ.try_add([piece.placed(x, y, 0.0, yaw)], gap=0.2):
                 break
+    place = random.Random(f"{FAMILY}:{seed}:user-place")
+    for piece, _placement in models_for(catalogue, FAMILY, seed):  # the user's terrain models, where free
+        for _ in range(20):
+            x, y = place.uniform(-half * 0.7, half * 0.7), place.uniform(-half * 0.7, half * 0.7)
+            if occ.try_add([piece.placed(x, y, 0.0, place.uniform(0, 2 * math.pi))], gap=0.2):
+                break
     world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, hdris_for("nature"))
     cams = _cameras(rng, params, occ, half)
     return SceneSpec(scene_id=scene_id, seed=seed, family=FAMILY, kind="outdoor", objects=tuple(occ.objs.objects),
@@ -127,8 +134,12 @@ def generate(params: NatureParams, seed: int, scene_id: str, catalogue: Catalogu
                      extra={"time_of_day": "day", **facts})
 
 
+USER_VIEW_PROB = 0.5  # a view of a scene with user models aims at one of them this often
+
+
 def _cameras(rng: random.Random, params: NatureParams, occ: Occupancy, half: float):
-    targets = [o for o in occ.objs.objects if o.class_name in ("tree", "rock", "vegetation", "water")]
+    mine = [o for o in occ.objs.objects if o.source.startswith("user:")]
+    targets = [o for o in occ.objs.objects if o.class_name in ("tree", "rock", "vegetation", "water")] + mine
     cams = []
     for _ in range(params.views * 80):
         if len(cams) == params.views:
@@ -138,7 +149,8 @@ def _cameras(rng: random.Random, params: NatureParams, occ: Occupancy, half: flo
         if any(b.contains(eye, params.camera_clearance_m) for b in occ.boxes + occ.ground):
             continue
         if targets:  # aim near something: open terrain and sky alone fail the class-count filter
-            t = occ.objs.boxes[rng.choice(targets).instance_id].center
+            pool = mine if mine and rng.random() < USER_VIEW_PROB else targets
+            t = occ.objs.boxes[rng.choice(pool).instance_id].center
             yaw = math.atan2(t[1] - eye[1], t[0] - eye[0]) + math.radians(rng.uniform(-25, 25))
             pitch = pitch_towards(eye, t, params.pitch_deg, rng)
         else:

@@ -24,6 +24,7 @@ from scenes.geometry import box
 from scenes.materials import infinigen_material, material
 from scenes.piece import Piece
 from scenes.sizes import sample
+from scenes.user_content import models_for
 
 FAMILY = "outdoor_street"
 EXTENT = 400.0  # half-length of road, sidewalks and lots; beyond it only sky
@@ -107,6 +108,7 @@ def generate(params: OutdoorParams, seed: int, scene_id: str, catalogue: Catalog
     _signs(rng, occ, st)
     _trees(rng, occ, st, kit)
     _sidewalk_items(rng, occ, st)
+    _user_models(random.Random(f"{FAMILY}:{seed}:user-place"), occ, st, models_for(catalogue, FAMILY, seed))
     if tram:
         t = vehicles.tram(rng)
         x = rng.uniform(-st.length / 2, st.length / 2)
@@ -294,6 +296,20 @@ def _sidewalk_items(rng: random.Random, occ: Occupancy, st: Street) -> None:
         side = rng.choice((-1, 1))
         occ.try_add([bike.placed(rng.uniform(-st.length / 2, st.length / 2), _kerb_y(st, side, 1.0), st.curb_h,
                                  rng.choice((0.0, math.pi)))])
+
+
+def _user_models(rng: random.Random, occ: Occupancy, st: Street, models: list) -> None:
+    """The user's street models (:mod:`scenes.user_content`) on a sidewalk, front to the road, where free."""
+    for piece, _placement in models:
+        depth = piece.bbox.size[1]
+        inner, outer = st.half + st.curb_w + depth / 2 + 0.1, st.lot - depth / 2 - 0.1
+        if inner > outer:
+            continue  # deeper than the sidewalk
+        for _ in range(20):
+            side = rng.choice((-1, 1))
+            x = rng.uniform(-st.length / 2, st.length / 2)
+            if occ.try_add([piece.placed(x, side * rng.uniform(inner, outer), st.curb_h, 0.0 if side < 0 else math.pi)]):
+                break
 
 
 # ------------------------------------------------------------------ traffic and people

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.bank.plan import BankItem, bank_items, catalogue, infinigen_families, library_version
@@ -18,7 +19,7 @@ from pipeline.config import JobConfig
 from pipeline.shards import layout
 from pipeline.shards.storage import file_sha256
 from scenes.assets import infinigen_factories
-from scenes.content import Catalogue
+from scenes.content import Catalogue, UserContent
 from pipeline.scratch import remove_scratch, scratch_dir
 
 log = logging.getLogger(__name__)
@@ -89,11 +90,13 @@ def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str |
             "build_s_per_factory": {k: round(sum(v) / len(v), 3) for k, v in sorted(per_factory.items())}}
 
 
-def job_catalogue(config: JobConfig, uri: str) -> Catalogue | None:
-    """The catalogue scenes of this job draw from (``None`` when no family uses Infinigen content; empty
-    when those families' factories all have zero variants, so they place primitives but keep Infinigen
-    materials)."""
+def job_catalogue(config: JobConfig, uri: str, user: UserContent | None = None) -> Catalogue | None:
+    """The catalogue scenes of this job draw from: the bank's Infinigen variants and the user's content
+    (:func:`pipeline.bank.user.user_content`). ``None`` when no family uses Infinigen content and there
+    is no user content; no variants when the Infinigen families' factories all have zero variants, so
+    they place primitives but keep Infinigen materials."""
     if not infinigen_families(config):
-        return None
+        return Catalogue((), user) if user is not None else None
     items = bank_items(config)
-    return catalogue(items, AssetBank(uri).entries() if items else {})
+    found = catalogue(items, AssetBank(uri).entries() if items else {})
+    return replace(found, user=user) if user is not None else found

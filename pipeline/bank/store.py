@@ -1,7 +1,8 @@
 """The asset bank's storage: content-addressed ``.blend`` files with a JSON record each.
 
 Layout under the bank root (any fsspec URI, like the shards):
-- ``assets/<key>.blend``: one baked asset (:mod:`pipeline.render.asset_build`);
+- ``assets/<key>.blend``: one baked asset (:mod:`pipeline.render.asset_build`), or one of the user's
+  models or materials (:mod:`pipeline.render.user_bake`); ``assets/<key>.exr|.hdr``: a user HDRI;
 - ``entries/<key>.json``: its record (factory, seed, library version, params, size, supports, sha256,
   build seconds), published after the ``.blend``, so a record always names a complete file;
 - ``manifest.json``: every record, rewritten after each build.
@@ -51,10 +52,12 @@ class BankEntry:
     supports: tuple[dict, ...] = ()
     params: dict = field(default_factory=dict)
     stray_vertices_dropped: int = 0
+    kind: str = "model"  # model (an asset object), material (a user PBR material) or hdri (an environment map)
+    ext: str = ".blend"  # of the stored file: .blend, or a user HDRI's .exr / .hdr
 
     @property
     def file(self) -> str:
-        return f"assets/{self.key}.blend"
+        return f"assets/{self.key}{self.ext}"
 
     @classmethod
     def from_dict(cls, d: dict) -> BankEntry:
@@ -85,7 +88,7 @@ class AssetBank:
         return self.output.exists(f"entries/{key}.json")
 
     def publish(self, entry: BankEntry, blend: Path, scratch: str | Path) -> None:
-        """Publish ``blend`` under the entry's key, then its record (the commit)."""
+        """Publish ``blend`` (the entry's file) under the entry's key, then its record (the commit)."""
         if file_sha256(blend) != entry.sha256:
             raise BankError(f"{blend}: sha256 differs from the entry's")
         self.output.publish_file(blend, entry.file)
@@ -98,7 +101,7 @@ class AssetBank:
         return manifest
 
     def resolver(self) -> Callable[[str], Path]:
-        """``key -> local .blend`` for renderers; records are read once (again for keys added since)."""
+        """``key -> local file`` for renderers; records are read once (again for keys added since)."""
         entries = self.entries()
 
         def resolve(key: str) -> Path:
@@ -117,7 +120,7 @@ class AssetBank:
             if not path.is_file():
                 raise BankError(f"asset bank {self.uri}: {entry.file} ({entry.factory} seed {entry.seed}) is missing")
             return path
-        path = self._cache / f"{entry.key}.blend"
+        path = self._cache / f"{entry.key}{entry.ext}"
         if not path.is_file():
             self._cache.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".partial-{id(self)}")

@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 class RenderActor:
     """One render worker process: Blender built once, then unit after unit."""
 
-    def __init__(self, config_dump: dict, out_uri: str, fingerprint: str, threads: int):
-        from pipeline.bank.build import bank_uri, job_catalogue
+    def __init__(self, config_dump: dict, out_uri: str, fingerprint: str, threads: int, catalogue=None):
+        from pipeline.bank.build import bank_uri
         from pipeline.bank.store import AssetBank
         from pipeline.render.worker import RenderWorker
         from pipeline.scratch import sweep_stale_scratch
@@ -39,8 +39,8 @@ class RenderActor:
         if settings.threads == 0:
             settings = settings.model_copy(update={"threads": threads})
         bank = bank_uri(self.config, out_uri)
-        self.catalogue = job_catalogue(self.config, bank)
-        self.worker = RenderWorker(settings, AssetBank(bank).resolver() if self.catalogue else None)
+        self.catalogue = catalogue  # plain data the driver made (pipeline.bank.build.job_catalogue)
+        self.worker = RenderWorker(settings, AssetBank(bank).resolver() if self.catalogue is not None else None)
         self.out_uri, self.fingerprint = out_uri, fingerprint
 
     def run(self, unit: WorkUnit) -> dict:
@@ -144,8 +144,10 @@ def _ray_failure(exc: Exception) -> dict:
 
 
 def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, fingerprint: str,
-              on_done: Callable[[dict], None], on_retry: Callable[[WorkUnit, int, str], None]) -> dict:
+              on_done: Callable[[dict], None], on_retry: Callable[[WorkUnit, int, str], None],
+              catalogue=None) -> dict:
     """Run ``units`` on ``config.ray.num_workers`` actors; calls ``on_done(record)`` per committed unit.
+    ``catalogue``: what scenes draw assets from (:func:`pipeline.bank.build.job_catalogue`).
 
     Failures, by kind (:mod:`pipeline.errors`): a unit whose actor died, or that raised, goes back to
     the queue after a backoff and is handed to the next free actor; after ``ray.max_unit_retries``
@@ -166,7 +168,7 @@ def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, finger
     threads = max(1, int(rs.cpus_per_worker))
     actors = [
         RenderActor.options(num_cpus=rs.cpus_per_worker, num_gpus=rs.gpus_per_worker, max_restarts=-1)
-        .remote(config.model_dump(mode="json"), out_uri, fingerprint, threads)
+        .remote(config.model_dump(mode="json"), out_uri, fingerprint, threads, catalogue)
         for _ in range(min(rs.num_workers, len(pending)))
     ]
     attempts: dict[str, int] = {}

@@ -61,7 +61,7 @@ def _default_material() -> bpy.types.Material:
     return mat
 
 
-def _instancers(tree: list[bpy.types.Object]) -> dict[bpy.types.Object, Matrix]:
+def instancers_of(tree: list[bpy.types.Object]) -> dict[bpy.types.Object, Matrix]:
     """Objects of ``tree`` whose geometry nodes emit instances (a tree's twigs, leaves and fruit), with
     their world matrices. Realising those would make billions of faces (4,400 twigs of 500k faces each
     on one Infinigen tree), so they stay instances: Cycles renders them as such."""
@@ -72,10 +72,11 @@ def _instancers(tree: list[bpy.types.Object]) -> dict[bpy.types.Object, Matrix]:
     return {o: o.matrix_world.copy() for o in tree if o in found}
 
 
-def _bake_to_one_mesh(root: bpy.types.Object, keep: Iterable[bpy.types.Object] = ()) -> bpy.types.Object:
-    """Realise modifiers of ``root``'s tree and join its meshes into one object (world frame); objects in
-    ``keep`` (instancers) are left alone, unparented and out of the scene."""
-    tree = [root, *root.children_recursive]
+def bake_to_one_mesh(tree: list[bpy.types.Object], keep: Iterable[bpy.types.Object] = (),
+                     what: str = "the factory") -> bpy.types.Object:
+    """Realise the modifiers of the objects in ``tree`` and join their meshes into one object (world
+    frame); objects in ``keep`` (instancers) are left alone, unparented and out of the scene. Raises
+    ValueError when nothing in ``tree`` has a face."""
     keep = set(keep)
     for obj in keep:
         world = obj.matrix_world.copy()
@@ -100,7 +101,7 @@ def _bake_to_one_mesh(root: bpy.types.Object, keep: Iterable[bpy.types.Object] =
         bpy.context.scene.collection.objects.link(part)
         pieces.append(part)
     if not pieces:
-        raise ValueError(f"{root.name}: the factory made no renderable mesh")
+        raise ValueError(f"{what} made no mesh with faces")
     doomed = [o for o in tree if o not in pieces and o not in keep]
     bpy.data.batch_remove(doomed)
     target = pieces[0]
@@ -170,7 +171,7 @@ def drop_strays(obj: bpy.types.Object) -> int:
     return len(doomed)
 
 
-def _labelled_materials(obj: bpy.types.Object) -> None:
+def labelled_materials(obj: bpy.types.Object) -> None:
     mesh = obj.data
     default = None
     if not mesh.materials:
@@ -184,7 +185,7 @@ def _labelled_materials(obj: bpy.types.Object) -> None:
         mat.displacement_method = "BUMP"
 
 
-def _instance_corners(instancers: dict[bpy.types.Object, Matrix]) -> np.ndarray:
+def instance_corners(instancers: dict[bpy.types.Object, Matrix]) -> np.ndarray:
     """World-space bounding-box corners (K x 3) of every instance the instancers emit (nested ones too)."""
     depsgraph = bpy.context.evaluated_depsgraph_get()
     corners = []
@@ -220,16 +221,16 @@ def _attach_instances(obj: bpy.types.Object, instancers: dict[bpy.types.Object, 
     obj.modifiers.new("bank_asset_instances", "NODES").node_group = group
 
 
-def _normalise(obj: bpy.types.Object, front_yaw: float, instancers: dict[bpy.types.Object, Matrix],
-               instance_corners: np.ndarray) -> np.ndarray:
-    """Turn the front to +Y and centre the bounding box (instances included: ``instance_corners``, world
-    space) on the origin; returns the object's own vertices (N x 3)."""
+def normalise(obj: bpy.types.Object, front_yaw: float, instancers: dict[bpy.types.Object, Matrix],
+              instance_corners: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """Scale by ``scale``, turn the front to +Y and centre the bounding box (instances included:
+    ``instance_corners``, world space) on the origin; returns the object's own vertices (N x 3)."""
     mesh = obj.data
     co = np.empty(len(mesh.vertices) * 3, dtype=np.float64)
     mesh.vertices.foreach_get("co", co)
     co = co.reshape(-1, 3)
     c, s = np.cos(front_yaw), np.sin(front_yaw)
-    turn = np.array([[c, s, 0.0], [-s, c, 0.0], [0.0, 0.0, 1.0]])  # row vectors: p' = p @ turn
+    turn = scale * np.array([[c, s, 0.0], [-s, c, 0.0], [0.0, 0.0, 1.0]])  # row vectors: p' = p @ turn
     co = co @ turn
     everything = np.concatenate([co, instance_corners @ turn])
     shift = -(everything.min(axis=0) + everything.max(axis=0)) / 2.0
@@ -243,7 +244,7 @@ def _normalise(obj: bpy.types.Object, front_yaw: float, instancers: dict[bpy.typ
     return co
 
 
-def _polygon_arrays(mesh) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def polygon_arrays(mesh) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per polygon: unit normal, centre, area, and the polygon index of every loop (corner)."""
     n = len(mesh.polygons)
     normals, centres, areas = np.empty(n * 3), np.empty(n * 3), np.empty(n)
@@ -293,7 +294,7 @@ def find_supports(normals: np.ndarray, centres: np.ndarray, areas: np.ndarray, c
     return sorted(out, key=lambda s: s["z"])
 
 
-def _evaluated_size(obj: bpy.types.Object) -> list[float]:
+def evaluated_size(obj: bpy.types.Object) -> list[float]:
     """Size (x, y, z) of everything ``obj`` renders: its mesh and the instances it emits."""
     bpy.context.view_layer.update()
     depsgraph = bpy.context.evaluated_depsgraph_get()
@@ -306,7 +307,7 @@ def _evaluated_size(obj: bpy.types.Object) -> list[float]:
     return (pts.max(axis=0) - pts.min(axis=0)).tolist()
 
 
-def _instance_count(obj: bpy.types.Object) -> int:
+def instance_count(obj: bpy.types.Object) -> int:
     depsgraph = bpy.context.evaluated_depsgraph_get()
     return sum(1 for inst in depsgraph.object_instances
                if inst.is_instance and inst.parent is not None and inst.parent.original == obj)
@@ -319,20 +320,20 @@ def build_asset(factory: str, seed: int, front_yaw: float, out_path: Path, spawn
     clear_scene()
     t0 = time.perf_counter()
     root = _spawn(factory, seed, spawn or {})
-    instancers = _instancers([root, *root.children_recursive])
-    corners = _instance_corners(instancers)  # while the instancers are still in the scene
-    obj = _bake_to_one_mesh(root, keep=instancers)
+    instancers = instancers_of([root, *root.children_recursive])
+    corners = instance_corners(instancers)  # while the instancers are still in the scene
+    obj = bake_to_one_mesh([root, *root.children_recursive], keep=instancers, what=f"{root.name}: the factory")
     strays = drop_strays(obj)
     obj.name = f"{ASSET_PREFIX}{factory.rsplit('.', 1)[1]}_{seed}"
-    _labelled_materials(obj)
-    verts = _normalise(obj, front_yaw, instancers, corners)
-    supports = find_supports(*_polygon_arrays(obj.data), verts)
-    size = _evaluated_size(obj)
+    labelled_materials(obj)
+    verts = normalise(obj, front_yaw, instancers, corners)
+    supports = find_supports(*polygon_arrays(obj.data), verts)
+    size = evaluated_size(obj)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     bpy.data.libraries.write(str(out_path), {obj}, fake_user=True, compress=True)
     build_s = time.perf_counter() - t0
     facts = {"object": obj.name, "size": [round(v, 5) for v in size], "vertices": len(verts),
-             "faces": len(obj.data.polygons), "instances": _instance_count(obj), "supports": supports,
+             "faces": len(obj.data.polygons), "instances": instance_count(obj), "supports": supports,
              "stray_vertices_dropped": strays,
              "build_s": round(build_s, 3)}
     clear_scene()

@@ -12,7 +12,10 @@
 - Lights are hidden from camera rays, so every pixel of an image belongs to a labelled object or to the
   world. ``Light.size`` is the soft-shadow radius (point, spot), the side length (area) or the angular
   diameter in radians (sun). Lights shine along their local -Z axis, rotated by ``Light.rotation``.
-- The world is a flat colour, one of the HDRIs shipped in the bpy wheel, or a Nishita physical sky.
+- The world is a flat colour, one of the HDRIs shipped in the bpy wheel or a user HDRI from the asset
+  bank (turned by ``World.rotation`` about +Z), or a Nishita physical sky.
+- Parts with a user PBR material get a box-projected UV map in metres (``metric_uv``), through which
+  the material reads its maps at their real-world scale.
 - Cameras are set one view at a time by :func:`set_camera`.
 :func:`clear_scene` removes every object, mesh, material, light, image, world and node group in one
 batch (BlenderProc's ``clean_up`` removes them one by one, which is quadratic: seconds for a street
@@ -29,15 +32,16 @@ import bpy
 import numpy as np
 from mathutils import Matrix
 
-from pipeline.render.geometry import part_mesh
+from pipeline.render.geometry import metric_uv, part_mesh
 from pipeline.render.materials import INSTANCE_PROPERTY, SHADING_NORMAL_ATTRIBUTE, MaterialLibrary
-from pipeline.scene_spec import Camera, Light, SceneSpec, World
+from pipeline.scene_spec import Camera, Light, SceneSpec, World, rotation_matrix
 from pipeline.taxonomy import class_id
 
 CLIP_START = 0.01
 CLIP_END = 100_000.0
 _PASS_INDEX_MAX = 32767
 ASSET_PREFIX = "asset_"  # name prefix of the one object a bank file holds for placing (instanced twigs etc. aside)
+METRIC_UV = "metric_uv"  # box-projected UVs in metres (pipeline.render.geometry.metric_uv), for user materials
 WORLD_IMPORTANCE_MAP = 256  # world-light importance map size; Blender's automatic one takes ~1.4 s per scene
 
 
@@ -117,6 +121,9 @@ def _part_mesh(name: str, part, materials: MaterialLibrary) -> bpy.types.Mesh:
     mesh.from_pydata(verts.tolist(), [], faces)
     mesh.polygons.foreach_set("use_smooth", [part.smooth] * len(mesh.polygons))
     mesh.update()
+    if part.material.asset is not None:  # a user PBR material reads its maps through a UV map in metres
+        uv = metric_uv(verts @ rotation_matrix(part.rotation).T + np.asarray(part.location), faces)
+        mesh.uv_layers.new(name=METRIC_UV).data.foreach_set("uv", uv.astype(np.float32).ravel())
     mesh.materials.append(materials.get(part.material))
     return mesh
 
@@ -140,7 +147,7 @@ def _add_light(index: int, light: Light) -> None:
     bpy.context.scene.collection.objects.link(obj)
 
 
-def _set_world(world: World) -> None:
+def _set_world(world: World, asset_file: Callable[[str], Path] | None = None) -> None:
     bw = bpy.context.scene.world
     bw.cycles.sampling_method = "MANUAL"
     bw.cycles.sample_map_resolution = WORLD_IMPORTANCE_MAP
@@ -151,11 +158,21 @@ def _set_world(world: World) -> None:
     if world.kind == "color":
         background.inputs["Color"].default_value = (*world.color, 1.0)
     elif world.kind == "hdri":
-        path = hdri_dir() / f"{world.hdri}.exr"
-        if not path.is_file():
-            raise ValueError(f"unknown HDRI {world.hdri!r}; shipped ones: {available_hdris()}")
+        if world.asset is not None:  # a user HDRI, from the asset bank
+            if asset_file is None:
+                raise ValueError(f"HDRI {world.hdri!r} is a user HDRI but the renderer was given no asset bank")
+            path = asset_file(world.asset)
+        else:
+            path = hdri_dir() / f"{world.hdri}.exr"
+            if not path.is_file():
+                raise ValueError(f"unknown HDRI {world.hdri!r}; shipped ones: {available_hdris()}")
         env = nodes.new("ShaderNodeTexEnvironment")
         env.image = bpy.data.images.load(str(path), check_existing=True)
+        if world.rotation:
+            coords, turn = nodes.new("ShaderNodeTexCoord"), nodes.new("ShaderNodeMapping")
+            turn.inputs["Rotation"].default_value = (0.0, 0.0, world.rotation)
+            links.new(coords.outputs["Generated"], turn.inputs["Vector"])
+            links.new(turn.outputs["Vector"], env.inputs["Vector"])
         links.new(env.outputs["Color"], background.inputs["Color"])
     elif world.kind == "sky":
         sky = nodes.new("ShaderNodeTexSky")
@@ -175,14 +192,14 @@ def build_scene(spec: SceneSpec, asset_file: Callable[[str], Path] | None = None
     ids = [o.instance_id for o in spec.objects]
     if len(set(ids)) != len(ids) or any(not 1 <= i <= 65535 for i in ids):
         raise ValueError(f"scene {spec.scene_id}: instance ids must be unique and in 1..65535")
-    materials = MaterialLibrary()
+    materials = MaterialLibrary(asset_file)
     assets = AssetLoader(asset_file)
     for obj in spec.objects:
         for k, part in enumerate(obj.parts):
             _add_part_object(f"i{obj.instance_id}_p{k}", part, obj.instance_id, obj.class_name, materials, assets)
     for index, light in enumerate(spec.lights):
         _add_light(index, light)
-    _set_world(spec.world)
+    _set_world(spec.world, asset_file)
     for mesh in bpy.data.meshes:  # ours, the bank assets' and the meshes their instancers emit
         if mesh.users:
             add_shading_normals(mesh)

@@ -115,3 +115,20 @@ def part_world_mesh(part: Part) -> tuple[np.ndarray, Faces]:
     """World-space vertices and faces of ``part`` (rotation about the bounding-box centre, then location)."""
     v, f = part_mesh(part)
     return v @ rotation_matrix(part.rotation).T + np.asarray(part.location, dtype=np.float64), f
+
+
+def metric_uv(verts: np.ndarray, faces: Faces) -> np.ndarray:
+    """Box-projected UV coordinates in metres, one per face corner in face order (Blender's loop order
+    for ``from_pydata``): each face is projected along the axis its normal leans on most, so a texture
+    read through them keeps its real-world size on every side. Pass world-space ``verts`` to make
+    adjacent parts continue each other's pattern."""
+    out = np.empty((sum(len(f) for f in faces), 2))
+    k = 0
+    for face in faces:
+        p = verts[list(face)]
+        normal = np.cross(p[1] - p[0], p[-1] - p[0]) if len(face) >= 3 else np.zeros(3)
+        axis = int(np.argmax(np.abs(normal)))
+        keep = [a for a in range(3) if a != axis]
+        out[k: k + len(face)] = p[:, keep]
+        k += len(face)
+    return out

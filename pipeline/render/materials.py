@@ -211,12 +211,20 @@ def _infinigen_material(spec: Material) -> bpy.types.Material:
     return mat
 
 
-class MaterialLibrary:
-    """The Blender materials of one scene: one per distinct ``Material``, made on first use."""
+USER_PREFIX = "user:"
+USER_MATERIAL_PREFIX = "user_material_"  # name prefix of the material a user-material bank file holds
 
-    def __init__(self) -> None:
+
+class MaterialLibrary:
+    """The Blender materials of one scene: one per distinct ``Material``, made on first use.
+
+    ``asset_file`` maps an asset-bank key to a local file: user materials (``kind == "user:<name>"``)
+    are appended from their bank ``.blend`` (:mod:`pipeline.render.user_bake`)."""
+
+    def __init__(self, asset_file=None) -> None:
         self._templates: dict[str, bpy.types.Material] = {}
         self._materials: dict[Material, bpy.types.Material] = {}
+        self._asset_file = asset_file
 
     def get(self, spec: Material) -> bpy.types.Material:
         mat = self._materials.get(spec)
@@ -227,6 +235,8 @@ class MaterialLibrary:
     def _make(self, spec: Material) -> bpy.types.Material:
         if spec.kind.startswith(INFINIGEN_PREFIX):
             return _infinigen_material(spec)
+        if spec.kind.startswith(USER_PREFIX):
+            return self._user_material(spec)
         template_kind = spec.kind if spec.kind in _OWN_TEMPLATE else "plain"
         template = self._templates.get(template_kind)
         if template is None:
@@ -248,4 +258,17 @@ class MaterialLibrary:
         if spec.kind in _VARIATION:
             nodes[_TINT].inputs["A"].default_value = color
             nodes[_ROUGHNESS].inputs[1].default_value = spec.roughness
+        return mat
+
+    def _user_material(self, spec: Material) -> bpy.types.Material:
+        if self._asset_file is None or spec.asset is None:
+            raise ValueError(f"material {spec.kind}: a user material needs the asset bank")
+        with bpy.data.libraries.load(str(self._asset_file(spec.asset)), link=False) as (src, dst):
+            dst.materials = [n for n in src.materials if n.startswith(USER_MATERIAL_PREFIX)]
+        if len(dst.materials) != 1:
+            raise ValueError(f"user material {spec.kind} ({spec.asset[:12]}...): expected one "
+                             f"{USER_MATERIAL_PREFIX}* material in its bank file, found {len(dst.materials)}")
+        mat = dst.materials[0]
+        add_label_aovs(mat)
+        mat.displacement_method = "BUMP"
         return mat

@@ -27,9 +27,14 @@ def task_balance(rates: dict, per_task: Counter, n_views: int) -> dict:
 
 
 def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list[str], scratch_dir,
-             run_stats: dict | None = None) -> dict:
-    """Publish the card and the manifest from the done-records of ``unit_ids`` (all must exist)."""
+             run_stats: dict | None = None, user_licences: dict[str, dict] | None = None) -> dict:
+    """Publish the card and the manifest from the done-records of ``unit_ids`` (all must exist).
+
+    ``user_licences``: name -> {kind, licence, path, sha256} of the user's assets
+    (:meth:`scenes.user_assets.UserLibrary.licences`); the manifest credits those that appear in the
+    dataset (``user_assets``)."""
     per_task: Counter = Counter()
+    used: Counter = Counter()
     n_views = n_pairs = n_scenes = n_rejected = n_rejected_scenes = 0
     shards = []
     for _, r in output.read_json_many([layout.done_record(u) for u in unit_ids]):  # small records, batched
@@ -38,6 +43,7 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
         n_rejected += len(r["rejected"])
         n_rejected_scenes += len(r.get("rejected_scenes", ()))
         shards += [{k: s[k] for k in ("name", "count", "bytes", "sha256")} for s in r["shards"]]
+        used.update(r.get("user_assets", {}))
     from pipeline.codecs import CODEC_VERSION
 
     manifest = {
@@ -55,6 +61,8 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
             series: [s for s in shards if s["name"].startswith(f"{series}/")] for series in layout.SERIES
         },
         "index": dict(layout.INDEX_DIRS),
+        "user_assets": [{"name": name, "views": n, **(user_licences or {}).get(name, {"licence": "unknown"})}
+                        for name, n in sorted(used.items())],
         "run": run_stats or {},
     }
     output.publish_bytes(card_text(manifest).encode(), layout.CARD, scratch_dir)
