@@ -191,7 +191,9 @@ def measure_validate(root: str, workers: list[int], rounds: int = 2) -> list[dic
     untimed run first (it starts the workers and their imports), then ``rounds`` alternating timed
     runs per figure, keeping the fastest (the machine is shared)."""
     from pipeline.consumers.validate import validate_dataset
+    from pipeline.distributed.ray_backend import connect
 
+    connect(None)  # one local instance for every run, so the timed runs find its workers warm
     report = validate_dataset(root, on_ray=True, workers=max(workers))
     if not report.ok:
         raise SystemExit(report.text())

@@ -72,7 +72,7 @@ def test_bad_user_asset_stops_the_job_before_anything_is_written(tmp_path):
     (root / "cube.gltf").write_text('{"asset": {"version": "2.0"}, "scenes": [], "nodes": []}')
     manifest = tmp_path / "user_assets.yaml"
     manifest.write_text(yaml.safe_dump({"assets": [{
-        "name": "test_cube", "path": "cube.gltf", "class": "box", "scale": 1.0, "licence": "CC0",
+        "name": "test_cube", "path": "cube.gltf", "class": "box", "scale": 1.0, "placement": "support", "licence": "CC0",
         "sha256": "0" * 64}]}))
     raw = _with()
     raw["assets"] = {"root": str(root), "manifest": str(manifest)}

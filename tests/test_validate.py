@@ -19,6 +19,19 @@ from pipeline.cli import main
 pytestmark = [pytest.mark.blender, pytest.mark.ray, pytest.mark.xdist_group("render")]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def ray_instance(tiny_dataset):
+    """One local Ray instance for the module's validate runs (each would otherwise start and stop its own),
+    started after the tiny dataset (whose render shuts its instance down)."""
+    import ray
+
+    from pipeline.distributed.ray_backend import connect
+
+    connect(None)
+    yield
+    ray.shutdown()
+
+
 @pytest.fixture
 def dataset(tiny_dataset, tmp_path) -> Path:
     """A private copy of the tiny dataset that a test may damage."""

@@ -110,7 +110,9 @@ def map_tasks(fn: Callable, items: Iterable, address: str | None = None, workers
     ``workers`` caps how many run at once (a benchmark's 1 or 2); by default every item is queued (up to
     ``MAX_TASKS_IN_FLIGHT``), so an autoscaling cluster sees the whole demand. A task lost with its
     worker or node is retried by Ray; one that raises re-raises here. Leaving early cancels the rest.
+    A Ray connection this call opened (none was open) is closed when it ends.
     """
+    started = not ray.is_initialized()
     connect(address)
     task = ray.remote(num_cpus=1, max_retries=3)(fn)
     limit = workers or MAX_TASKS_IN_FLIGHT
@@ -126,6 +128,8 @@ def map_tasks(fn: Callable, items: Iterable, address: str | None = None, workers
     finally:
         for ref in running:
             ray.cancel(ref)
+        if started:  # the private instance (or connection) this call made goes with it
+            ray.shutdown()
 
 
 RETRY_BASE_S = 1.0  # a retried unit waits 1, 2, 4 ... seconds (at most RETRY_MAX_S) before it is handed out again

@@ -50,10 +50,22 @@ def _importers() -> dict:
 
 
 def _append_blend(path: str) -> None:
+    """Link the objects of a ``.blend`` into the scene, except cameras, lights and the objects others
+    instance through geometry nodes (a plant's leaves): those come along as data, not as geometry."""
     with bpy.data.libraries.load(path, link=False) as (src, dst):
         dst.objects = list(src.objects)
-    for obj in dst.objects:
-        if obj is not None and obj.type != "CAMERA" and obj.type != "LIGHT":
+    loaded = [o for o in dst.objects if o is not None]
+    instanced = set()
+    for group in bpy.data.node_groups:
+        for node in group.nodes:
+            if node.bl_idname == "GeometryNodeObjectInfo" and node.inputs["Object"].default_value is not None:
+                instanced.add(node.inputs["Object"].default_value)
+    for obj in loaded:
+        for mod in obj.modifiers:
+            if mod.type == "NODES":
+                instanced |= {mod[k] for k in mod.keys() if isinstance(mod[k], bpy.types.Object)}
+    for obj in loaded:
+        if obj not in instanced and obj.type not in ("CAMERA", "LIGHT"):
             bpy.context.scene.collection.objects.link(obj)
 
 
@@ -64,7 +76,8 @@ def import_model(path: str, fmt: str) -> list[bpy.types.Object]:
     _importers()[fmt](path)
     new = [o for o in bpy.data.objects if o not in before]
     bpy.data.batch_remove([o for o in new if o.type in ("CAMERA", "LIGHT")])
-    return [o for o in bpy.data.objects if o not in before]
+    scene = set(bpy.context.scene.objects)
+    return [o for o in bpy.data.objects if o not in before and o in scene]
 
 
 def _pack_images() -> None:
