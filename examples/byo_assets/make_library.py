@@ -87,8 +87,8 @@ def _bake_texture(obj, png: Path, size: int = 1024):
 
 
 def export_models(bank: Path, out: Path) -> list[dict]:
-    import addon_utils
     import bpy
+    import addon_utils  # bpy's own module: importable once bpy is
 
     entries = {e["factory"]: e for e in json.loads((bank / "manifest.json").read_text())["entries"] if e["seed"] == 0}
     models = []

@@ -26,6 +26,7 @@ from scenes.content import UserContent, UserRef, Variant
 from scenes.user_assets import Checked, UserLibrary, check_library, check_size, load_user_library
 
 LIBRARY = "user"  # library_version of user entries
+USER_BAKE = 2  # in every user entry's key: bump when pipeline.render.user_bake changes what it writes (2: instancers keep their own mesh)
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,12 @@ def user_items(checked: Checked) -> list[UserItem]:
     items = []
     for m in checked.library.models:
         params = {"scale": m.scale, "target_size": m.target_size, "front_yaw_deg": m.front_yaw_deg}
-        items.append(UserItem("model", m.name, entry_key("user-model", 0, m.sha256.lower(), params),
+        items.append(UserItem("model", m.name, entry_key("user-model", 0, m.sha256.lower(), {**params, "bake": USER_BAKE}),
                               {"kind": "model", "name": m.name, "path": str(checked.files[m.name]), "format": m.format,
                                **params}))
     for mat in checked.library.materials:
         params = {"size_m": mat.size_m, "normal": mat.normal}
-        items.append(UserItem("material", mat.name, entry_key("user-material", 0, mat.sha256.lower(), params),
+        items.append(UserItem("material", mat.name, entry_key("user-material", 0, mat.sha256.lower(), {**params, "bake": USER_BAKE}),
                               {"kind": "material", "name": mat.name,
                                "maps": {r: str(p) for r, p in checked.maps[mat.name].items()}, **params}))
     for h in checked.library.hdris:

@@ -73,33 +73,21 @@ def instancers_of(tree: list[bpy.types.Object]) -> dict[bpy.types.Object, Matrix
 
 
 def bake_to_one_mesh(tree: list[bpy.types.Object], keep: Iterable[bpy.types.Object] = (),
-                     what: str = "the factory") -> bpy.types.Object:
+                     what: str = "the factory", own_mesh_of_kept: bool = False) -> bpy.types.Object:
     """Realise the modifiers of the objects in ``tree`` and join their meshes into one object (world
-    frame); objects in ``keep`` (instancers) are left alone, unparented and out of the scene. Raises
+    frame); objects in ``keep`` (instancers) are left alone, unparented and out of the scene, and with
+    ``own_mesh_of_kept`` their own geometry (not their instances) joins the mesh too. Raises
     ValueError when nothing in ``tree`` has a face."""
     keep = set(keep)
+    pieces = [_mesh_piece(obj) for obj in tree if own_mesh_of_kept and obj in keep]
     for obj in keep:
         world = obj.matrix_world.copy()
         obj.parent = None
         obj.matrix_world = world
         for collection in list(obj.users_collection):
             collection.objects.unlink(obj)
-    depsgraph = bpy.context.evaluated_depsgraph_get()
-    pieces = []
-    for obj in tree:
-        if obj in keep or obj.type not in {"MESH", "CURVE", "SURFACE", "META", "FONT"} or obj.hide_render:
-            continue
-        mesh = bpy.data.meshes.new_from_object(obj.evaluated_get(depsgraph), preserve_all_data_layers=False,
-                                               depsgraph=depsgraph)
-        if not len(mesh.polygons):
-            continue
-        for slot_index, slot in enumerate(obj.material_slots):  # object-linked slots live on the object
-            if slot.link == "OBJECT" and slot_index < len(mesh.materials):
-                mesh.materials[slot_index] = slot.material
-        mesh.transform(obj.matrix_world)
-        part = bpy.data.objects.new(obj.name, mesh)
-        bpy.context.scene.collection.objects.link(part)
-        pieces.append(part)
+    pieces += [_mesh_piece(obj) for obj in tree if obj not in keep]
+    pieces = [p for p in pieces if p is not None]
     if not pieces:
         raise ValueError(f"{what} made no mesh with faces")
     doomed = [o for o in tree if o not in pieces and o not in keep]
@@ -110,6 +98,25 @@ def bake_to_one_mesh(tree: list[bpy.types.Object], keep: Iterable[bpy.types.Obje
                                        selected_objects=pieces):
             bpy.ops.object.join()
     return target
+
+
+def _mesh_piece(obj: bpy.types.Object) -> bpy.types.Object | None:
+    """A new scene object holding ``obj``'s evaluated mesh (modifiers applied, instances not) in world
+    coordinates, or ``None`` when it renders no face."""
+    if obj.type not in {"MESH", "CURVE", "SURFACE", "META", "FONT"} or obj.hide_render:
+        return None
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    mesh = bpy.data.meshes.new_from_object(obj.evaluated_get(depsgraph), preserve_all_data_layers=False,
+                                           depsgraph=depsgraph)
+    if not len(mesh.polygons):
+        return None
+    for slot_index, slot in enumerate(obj.material_slots):  # object-linked slots live on the object
+        if slot.link == "OBJECT" and slot_index < len(mesh.materials):
+            mesh.materials[slot_index] = slot.material
+    mesh.transform(obj.matrix_world)
+    part = bpy.data.objects.new(obj.name, mesh)
+    bpy.context.scene.collection.objects.link(part)
+    return part
 
 
 def stray_vertices(co: np.ndarray, parts: np.ndarray | None = None) -> np.ndarray:
@@ -197,9 +204,11 @@ def instance_corners(instancers: dict[bpy.types.Object, Matrix]) -> np.ndarray:
     return np.concatenate(corners) if corners else np.empty((0, 3))
 
 
-def _attach_instances(obj: bpy.types.Object, instancers: dict[bpy.types.Object, Matrix], frame: Matrix) -> None:
+def _attach_instances(obj: bpy.types.Object, instancers: dict[bpy.types.Object, Matrix], frame: Matrix,
+                      instances_only: bool = False) -> None:
     """Make ``obj`` emit its instancers' geometry (instances kept) through a geometry-node modifier, moved
-    by ``frame`` @ the instancer's world matrix, so one object carries the whole asset."""
+    by ``frame`` @ the instancer's world matrix, so one object carries the whole asset. ``instances_only``:
+    emit only their instances (their own mesh was joined into ``obj``)."""
     group = bpy.data.node_groups.new("bank_asset_instances", "GeometryNodeTree")
     group.interface.new_socket("Geometry", in_out="INPUT", socket_type="NodeSocketGeometry")
     group.interface.new_socket("Geometry", in_out="OUTPUT", socket_type="NodeSocketGeometry")
@@ -215,14 +224,19 @@ def _attach_instances(obj: bpy.types.Object, instancers: dict[bpy.types.Object, 
         move.inputs["Translation"].default_value = loc
         move.inputs["Rotation"].default_value = rot.to_euler()
         move.inputs["Scale"].default_value = scale
-        links.new(info.outputs["Geometry"], move.inputs["Geometry"])
+        geometry = info.outputs["Geometry"]
+        if instances_only:
+            split = nodes.new("GeometryNodeSeparateComponents")
+            links.new(geometry, split.inputs["Geometry"])
+            geometry = split.outputs["Instances"]
+        links.new(geometry, move.inputs["Geometry"])
         links.new(move.outputs["Geometry"], join.inputs[0])
     links.new(join.outputs[0], nodes.new("NodeGroupOutput").inputs[0])
     obj.modifiers.new("bank_asset_instances", "NODES").node_group = group
 
 
 def normalise(obj: bpy.types.Object, front_yaw: float, instancers: dict[bpy.types.Object, Matrix],
-              instance_corners: np.ndarray, scale: float = 1.0) -> np.ndarray:
+              instance_corners: np.ndarray, scale: float = 1.0, instances_only: bool = False) -> np.ndarray:
     """Scale by ``scale``, turn the front to +Y and centre the bounding box (instances included:
     ``instance_corners``, world space) on the origin; returns the object's own vertices (N x 3)."""
     mesh = obj.data
@@ -240,7 +254,7 @@ def normalise(obj: bpy.types.Object, front_yaw: float, instancers: dict[bpy.type
     obj.matrix_world.identity()
     if instancers:
         frame = Matrix.Translation(shift.tolist()) @ Matrix(turn.T.tolist()).to_4x4()
-        _attach_instances(obj, instancers, frame)
+        _attach_instances(obj, instancers, frame, instances_only)
     return co
 
 

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import bpy
+import numpy as np
 
 from pipeline.render.asset_build import (bake_to_one_mesh, evaluated_size, find_supports, instance_corners,
                                          instancers_of, labelled_materials, normalise, polygon_arrays)
@@ -50,23 +51,28 @@ def _importers() -> dict:
 
 
 def _append_blend(path: str) -> None:
-    """Link the objects of a ``.blend`` into the scene, except cameras, lights and the objects others
-    instance through geometry nodes (a plant's leaves): those come along as data, not as geometry."""
+    """Link the top-level objects of a ``.blend`` into the scene: those nothing else uses (an object
+    written with ``bpy.data.libraries.write``), else those no geometry-node tree or collection instances
+    (a plant's leaf objects come along as data, not as geometry). Cameras and lights are left out."""
     with bpy.data.libraries.load(path, link=False) as (src, dst):
         dst.objects = list(src.objects)
-    loaded = [o for o in dst.objects if o is not None]
-    instanced = set()
-    for group in bpy.data.node_groups:
-        for node in group.nodes:
-            if node.bl_idname == "GeometryNodeObjectInfo" and node.inputs["Object"].default_value is not None:
-                instanced.add(node.inputs["Object"].default_value)
-    for obj in loaded:
-        for mod in obj.modifiers:
-            if mod.type == "NODES":
-                instanced |= {mod[k] for k in mod.keys() if isinstance(mod[k], bpy.types.Object)}
-    for obj in loaded:
-        if obj not in instanced and obj.type not in ("CAMERA", "LIGHT"):
-            bpy.context.scene.collection.objects.link(obj)
+    loaded = [o for o in dst.objects if o is not None and o.type not in ("CAMERA", "LIGHT")]
+    top = [o for o in loaded if o.users == 0]
+    if not top:
+        instanced = set()
+        for group in bpy.data.node_groups:
+            for node in group.nodes:
+                if node.bl_idname == "GeometryNodeObjectInfo" and node.inputs["Object"].default_value:
+                    instanced.add(node.inputs["Object"].default_value)
+                if node.bl_idname == "GeometryNodeCollectionInfo" and node.inputs["Collection"].default_value:
+                    instanced |= set(node.inputs["Collection"].default_value.all_objects)
+        for obj in loaded:
+            for mod in obj.modifiers:
+                if mod.type == "NODES":
+                    instanced |= {mod[k] for k in mod.keys() if isinstance(mod[k], bpy.types.Object)}
+        top = [o for o in loaded if o not in instanced]
+    for obj in top:
+        bpy.context.scene.collection.objects.link(obj)
 
 
 def import_model(path: str, fmt: str) -> list[bpy.types.Object]:
@@ -90,17 +96,22 @@ def bake_model(job: dict) -> dict:
     """Import, scale, normalise and save one model; returns its facts (size in metres after scaling)."""
     t0 = time.perf_counter()
     tree = import_model(job["path"], job["format"])
-    instancers = instancers_of(tree)
+    instancers = instancers_of(tree)  # objects emitting geometry-node instances (a plant's leaves) stay so
     corners = instance_corners(instancers)
-    obj = bake_to_one_mesh(tree, keep=instancers, what=f"{Path(job['path']).name}")
+    obj = bake_to_one_mesh(tree, keep=instancers, what=f"{Path(job['path']).name}", own_mesh_of_kept=True)
+    for k, kept in enumerate(instancers):  # data the asset object instances, never a second asset_* object
+        kept.name = f"user_instancer_{job['name']}_{k}"
     obj.name = f"{ASSET_PREFIX}user_{job['name']}"
     labelled_materials(obj)
     _pack_images()
     scale = job.get("scale")
-    if scale is None:  # target_size: the largest dimension, measured unscaled first
-        raw = max(max(evaluated_size(obj)), 1e-9)
-        scale = job["target_size"] / raw
-    verts = normalise(obj, math.radians(job.get("front_yaw_deg", 0.0)), instancers, corners, scale)
+    if scale is None:  # target_size: the largest dimension, instances included, measured unscaled first
+        co = np.empty(len(obj.data.vertices) * 3)
+        obj.data.vertices.foreach_get("co", co)
+        pts = np.concatenate([co.reshape(-1, 3), corners])
+        scale = job["target_size"] / max(float((pts.max(axis=0) - pts.min(axis=0)).max()), 1e-9)
+    verts = normalise(obj, math.radians(job.get("front_yaw_deg", 0.0)), instancers, corners, scale,
+                      instances_only=True)
     supports = find_supports(*polygon_arrays(obj.data), verts)
     size = evaluated_size(obj)
     Path(job["out"]).parent.mkdir(parents=True, exist_ok=True)
