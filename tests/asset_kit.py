@@ -143,8 +143,9 @@ def write_exr(path: Path, rgb=(1.0, 0.0, 0.0), size=(16, 32), uint: bool = False
 
 
 def write_pbr(folder: Path, colour=(40, 200, 60), layout: str = "ambientcg", dx: bool = False,
-              colour_map: bool = True) -> Path:
-    """A PBR folder: colour, roughness and normal maps (8x8 PNGs) named as ambientCG or Poly Haven do."""
+              colour_map: bool = True, normal_rgb=(128, 128, 255)) -> Path:
+    """A PBR folder: colour, roughness and normal maps (8x8 PNGs) named as ambientCG or Poly Haven do;
+    ``normal_rgb``: the normal map's one colour (default flat; anything else tilts the shading)."""
     from PIL import Image
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -155,10 +156,42 @@ def write_pbr(folder: Path, colour=(40, 200, 60), layout: str = "ambientcg", dx:
     else:
         files = {"color": f"{name}_diff_1k.png", "roughness": f"{name}_rough_1k.png",
                  "normal": f"{name}_nor_{'dx' if dx else 'gl'}_1k.png"}
-    flat_normal = (128, 128, 255)
     for role, fname in files.items():
         if role == "color" and not colour_map:
             continue
-        value = colour if role == "color" else (flat_normal if role == "normal" else (180, 180, 180))
+        value = colour if role == "color" else (tuple(normal_rgb) if role == "normal" else (180, 180, 180))
         Image.new("RGB", (8, 8), value).save(folder / fname)
     return folder
+
+
+def write_instancing_blend(path: Path) -> None:
+    """A ``.blend`` like a plant: a 1 x 1 m plane (its own mesh) that instances a 0.2 m cube on each of its
+    four corners through geometry nodes; the cube object is data only (not linked in any scene)."""
+    script = f"""
+import bpy
+bpy.ops.wm.read_factory_settings(use_empty=True)
+bpy.ops.mesh.primitive_cube_add(size=0.2)
+leaf = bpy.context.active_object
+leaf.name = "leaf"
+bpy.context.scene.collection.objects.unlink(leaf)
+bpy.ops.mesh.primitive_plane_add(size=1.0)
+plant = bpy.context.active_object
+plant.name = "plant"
+group = bpy.data.node_groups.new("scatter", "GeometryNodeTree")
+group.interface.new_socket("Geometry", in_out="INPUT", socket_type="NodeSocketGeometry")
+group.interface.new_socket("Geometry", in_out="OUTPUT", socket_type="NodeSocketGeometry")
+n, l = group.nodes, group.links
+gin, gout = n.new("NodeGroupInput"), n.new("NodeGroupOutput")
+info = n.new("GeometryNodeObjectInfo")
+info.inputs["Object"].default_value = leaf
+on = n.new("GeometryNodeInstanceOnPoints")
+join = n.new("GeometryNodeJoinGeometry")
+l.new(gin.outputs[0], on.inputs["Points"])
+l.new(info.outputs["Geometry"], on.inputs["Instance"])
+l.new(gin.outputs[0], join.inputs[0])
+l.new(on.outputs["Instances"], join.inputs[0])
+l.new(join.outputs[0], gout.inputs[0])
+plant.modifiers.new("scatter", "NODES").node_group = group
+bpy.data.libraries.write({str(path)!r}, {{plant}}, fake_user=True)
+"""
+    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)

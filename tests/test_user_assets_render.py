@@ -58,6 +58,30 @@ def test_every_model_format_bakes_at_its_metric_size(tmp_path):
     assert {k: e.key for k, e in again.items()} == {k: e.key for k, e in entries.items()}  # reused, not rebaked
 
 
+def test_a_blend_whose_object_instances_geometry_keeps_its_instances(tmp_path):
+    """A plant-like ``.blend`` (a plane instancing cubes at its corners through geometry nodes): only the
+    plane is imported as geometry, its instances stay instances, and its size counts them."""
+    import subprocess
+    import sys
+
+    from pipeline.bank.store import AssetBank
+    from pipeline.bank.user import build_user_assets
+    from asset_kit import write_instancing_blend
+
+    root = tmp_path / "assets"
+    root.mkdir()
+    write_instancing_blend(root / "plant.blend")
+    entries = build_user_assets(_library(tmp_path, root, [_model(root, "plant", "plant.blend", scale=1.0)]),
+                                str(tmp_path / "bank"))
+    plant = entries["plant"]
+    assert np.allclose(plant.size, (1.2, 1.2, 0.2), atol=1e-4) and plant.faces == 1  # the plane; cubes instanced
+    blend = AssetBank(str(tmp_path / "bank")).resolver()(plant.key)
+    names = subprocess.run([sys.executable, "-c", "import bpy, sys\nwith bpy.data.libraries.load(sys.argv[1]) as (s, d):"
+                            "\n    print(','.join(s.objects))", str(blend)], capture_output=True, text=True, check=True)
+    objects = names.stdout.strip().splitlines()[-1].split(",")
+    assert [o for o in objects if o.startswith("asset_")] == ["asset_user_plant"]
+
+
 def test_faceless_and_implausibly_sized_models_are_refused_by_name(tmp_path):
     from pipeline.bank.user import build_user_assets
 
@@ -88,7 +112,7 @@ def user_dataset(tmp_path_factory) -> Path:
     write_obj(root / "cabinet.obj", (0.8, 0.4, 1.6))
     write_ply(root / "rock.ply", (0.8, 0.6, 0.5))
     write_exr(root / "red.exr", (1.0, 0.05, 0.05))
-    write_pbr(root / "Green001", colour=(30, 200, 40))
+    write_pbr(root / "Green001", colour=(30, 200, 40), normal_rgb=(220, 128, 180))  # a steep normal map
     manifest = {
         "models": [
             {"name": "red_chair", "path": "chair.glb", "class": "chair", "target_size": 0.9, "placement": "floor",
@@ -181,6 +205,8 @@ def test_user_assets_render_with_their_class_instance_and_true_geometry(user_dat
             if floor.sum() > 20:
                 c = view.rgb[floor].mean(axis=0)
                 assert c[1] > c[0] and c[1] > c[2]  # the floor wears the green material
+                up = view.normals[floor] @ np.asarray(view.cam2world)[2, :3]  # world z of the normal label
+                assert np.all(up > 0.9999)  # its normal map tilts the shading, never the label: still the plane
                 green_floors += 1
     assert {"red_chair", "boulder"} <= set(seen) and red_skies and green_floors
 
