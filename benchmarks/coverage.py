@@ -122,7 +122,7 @@ def main() -> None:
     if "rejected" in manifest:  # written before the index became a Parquet dataset
         rejected = manifest["rejected"]
     else:
-        rejected = [r for r in read_index(Output(dataset), layout.REJECTED, manifest).to_pylist() if r["what"] == "view"]
+        rejected = [r for r in read_index(Output(args.dataset), layout.REJECTED, manifest).to_pylist() if r["what"] == "view"]
     reasons = Counter(reason_code(r["reason"]) for r in rejected)
     planned = stats["views"] + stats["rejected_views"]
     build, rgb, label = (sum(timings.get(k, [0.0])) for k in ("scene_build", "rgb_render", "label_render"))

@@ -3,7 +3,6 @@ streaming, through the dataset card), Ray Data, and a diffusers-style column ren
 
 from __future__ import annotations
 
-import io
 import json
 
 import numpy as np

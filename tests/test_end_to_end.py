@@ -1,7 +1,6 @@
 """End to end through local Ray and Blender: the tiny dataset's shards, index and manifest."""
 
 import hashlib
-import io
 import json
 import subprocess
 

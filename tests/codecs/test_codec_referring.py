@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from pipeline.codecs import decode_referring, encode_referring, parse_referring_prompt
-from pipeline.codecs.referring import Descriptor, matches, referable_objects, unique_descriptors
+from pipeline.codecs.referring import Descriptor, matches, referable_objects
 
 
 def test_every_emitted_descriptor_is_unique(graph):
