@@ -111,6 +111,12 @@ def test_bad_models_are_refused_by_name(root, tmp_path, case, message):
         check(tmp_path, root, models=[entry])
 
 
+def test_a_radiance_hdr_is_a_float_map(root, tmp_path):
+    hdr = root / "hdri" / "sky.hdr"
+    hdr.write_bytes(b"#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 1 +X 1\n" + bytes([128, 128, 255, 129]))
+    assert set(check(tmp_path, root, hdris=[hdri(root, "sky", "hdri/sky.hdr")]).files) == {"sky"}
+
+
 def test_bad_hdris_and_materials_are_refused_by_name(root, tmp_path):
     write_exr(root / "hdri" / "ints.exr", uint=True)
     with pytest.raises(AssetError, match="user HDRI 'ints': .* is not a float image \\(channels .* hold integers\\)"):
