@@ -141,10 +141,8 @@ def replicate(source: Path, root: str, copies: int, scratch: Path) -> dict:
     """``copies`` copies of every unit of ``source`` under new unit and scene ids, then finalize."""
     import hashlib
 
-    import pyarrow as pa
-
     from pipeline.shards import layout
-    from pipeline.shards.index import read_table, schemas
+    from pipeline.shards.index import read_table, write_rows
     from pipeline.shards.manifest import finalize
     from pipeline.shards.storage import Output
 
@@ -175,12 +173,7 @@ def replicate(source: Path, root: str, copies: int, scratch: Path) -> dict:
                         if isinstance(row.get(col), str):
                             for a, b in rename.items():
                                 row[col] = row[col].replace(a, b)
-                table = pa.Table.from_pylist(rows, schema=schemas()[series])
-                import pyarrow.parquet as pq
-
-                buf = pa.BufferOutputStream()
-                pq.write_table(table, buf)
-                out.publish_bytes(buf.getvalue().to_pybytes(), layout.unit_index(new, series), scratch)
+                write_rows(out, layout.unit_index(new, series), rows, scratch, series)
             out.publish_json(record, layout.done_record(new), scratch)
             new_units.append(new)
     return finalize(out, manifest["config"], manifest["config_fingerprint"], new_units, str(scratch))

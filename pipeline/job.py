@@ -19,7 +19,7 @@ from collections import Counter
 from tqdm import tqdm
 
 from pipeline.bank.build import bank_uri, build_bank, job_catalogue
-from pipeline.bank.user import build_user_assets, user_content
+from pipeline.bank.user import build_user_assets, check_job_library, user_content
 from pipeline.bank.plan import bank_items
 from pipeline.config import JobConfig
 from pipeline.errors import BadInput, JobInterrupted, UnitsQuarantined
@@ -63,20 +63,12 @@ def prepare_output(output: Output, config: JobConfig, fingerprint: str, overwrit
                             layout.JOB, scratch)
 
 
-def check_assets(config: JobConfig):
-    """Check the user's asset library (files present, inside the root, sha256, classes, formats, HDRIs
-    float) before anything renders or is written; returns it checked (:class:`scenes.user_assets.Checked`)."""
-    from pipeline.bank.user import check_job_library
-
-    return check_job_library(config)
-
-
 def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address: str | None = None,
                progress: bool = True) -> dict:
     """Run (or resume) the job described by ``config`` into ``out_uri``; returns the manifest."""
     from pipeline.distributed import ray_backend
 
-    checked = check_assets(config)
+    checked = check_job_library(config)  # the user's assets, before anything renders or is written
     output = Output(out_uri)
     fingerprint = config_fingerprint(config)
     prepare_output(output, config, fingerprint, overwrite)

@@ -26,6 +26,9 @@ Vec3 = tuple[float, float, float]
 Shape = Literal["cube", "plane", "uv_sphere", "cylinder", "cone", "mesh", "asset"]
 
 
+USER_PREFIX = "user:"  # the user's own assets: SceneObject.source, Material.kind and World.hdri "user:<name>"
+
+
 @dataclass(frozen=True)
 class Material:
     """A procedural PBR material: ``kind`` picks the shader recipe, the rest are its parameters.

@@ -20,7 +20,7 @@ from pipeline.errors import SceneRejected
 from pipeline.plan import WorkUnit, view_seed
 from pipeline.view import View, view_key
 from pipeline.scene_graph import build_scene_graph
-from pipeline.scene_spec import SceneSpec
+from pipeline.scene_spec import USER_PREFIX, SceneSpec
 from pipeline.shards import layout
 from pipeline.shards.index import pair_row, view_row, write_rows
 from pipeline.shards.members import pair_members, view_members
@@ -61,9 +61,10 @@ def instance_records(view: View, spec: SceneSpec) -> list[dict]:
 def user_assets_seen(meta: dict, spec: SceneSpec) -> set[str]:
     """Names of the user's assets a view shows: models among its visible instances, the HDRI that lit
     it, and materials on classes it shows."""
-    names = {i["source"][len("user:"):] for i in meta["instances"] if i["source"].startswith("user:")}
-    if str(meta.get("lighting", "")).startswith("hdri:user:"):
-        names.add(meta["lighting"][len("hdri:user:"):])
+    names = {i["source"][len(USER_PREFIX):] for i in meta["instances"] if i["source"].startswith(USER_PREFIX)}
+    user_hdri = f"hdri:{USER_PREFIX}"
+    if str(meta.get("lighting", "")).startswith(user_hdri):
+        names.add(meta["lighting"][len(user_hdri):])
     shown = {c["class"] for c in meta["class_table"]}
     names |= {name for cls, name in spec.extra.get("user_materials", {}).items() if cls in shown}
     return names

@@ -401,14 +401,21 @@ def _on_a_support(rng: random.Random, layout: Layout, piece) -> None:
     hosts = [(i, sup) for i, p in enumerate(layout.pieces) for sup in p.supports if not sup.soft]
     rng.shuffle(hosts)
     for idx, sup in hosts:
-        host = layout.pieces[idx]
-        others = [b for b in layout.blocked if b != host.bbox]
-        for item, u, v, quarter in clutter.pack(rng, sup, [lambda _r: piece], 1):
-            x, y = host.to_world(u, v)
-            placed = item.placed(x, y, host.origin[2] + sup.z, host.yaw + quarter * math.pi / 2)
-            if not any(placed.bbox.overlaps(b) for b in others):
-                layout.add(placed, on=idx)
-                return
+        for placed in _packed_on(rng, layout, idx, sup, [lambda _r: piece], 1):
+            layout.add(placed, on=idx)  # blocks: clutter packed later keeps clear of it
+            return
+
+
+def _packed_on(rng: random.Random, layout: Layout, idx: int, sup, makers: list, count: int):
+    """Items from ``makers`` packed on support ``sup`` of piece ``idx`` (:func:`clutter.pack`), placed in
+    the world; yields those that overlap nothing else placed (e.g. a window sill above a desk)."""
+    host = layout.pieces[idx]
+    others = [b for b in layout.blocked if b != host.bbox]
+    for item, u, v, quarter in clutter.pack(rng, sup, makers, count):
+        x, y = host.to_world(u, v)
+        placed = item.placed(x, y, host.origin[2] + sup.z, host.yaw + quarter * math.pi / 2)
+        if not any(placed.bbox.overlaps(b) for b in others):
+            yield placed
 
 
 def _clutter(rng: random.Random, layout: Layout, density: float, items: tuple[str, ...]) -> None:
@@ -425,12 +432,8 @@ def _clutter(rng: random.Random, layout: Layout, density: float, items: tuple[st
                 makers = [partial(layout.kit.make, clutter.ITEMS[i]) for i in items]
                 area = (sup.x1 - sup.x0) * (sup.y1 - sup.y0)
                 count = int(round(rng.uniform(0.0, 1.0) * density * (1 + 8 * area)))
-            others = [b for b in layout.blocked if b != piece.bbox]
-            for item, u, v, quarter in clutter.pack(rng, sup, makers, count):
-                x, y = piece.to_world(u, v)
-                placed = item.placed(x, y, piece.origin[2] + sup.z, piece.yaw + quarter * math.pi / 2)
-                if not any(placed.bbox.overlaps(b) for b in others):  # e.g. a window sill above a desk
-                    layout.add(placed, on=idx, block=False)
+            for placed in _packed_on(rng, layout, idx, sup, makers, count):
+                layout.add(placed, on=idx, block=False)
 
 
 def _ceiling_lights(rng: random.Random, layout: Layout) -> None:

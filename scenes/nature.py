@@ -12,7 +12,7 @@ import random
 from pydantic import Field
 
 from pipeline.errors import SceneRejected
-from pipeline.scene_spec import Part, SceneSpec
+from pipeline.scene_spec import USER_PREFIX, Part, SceneSpec
 from scenes import plants
 from scenes.assets import hdris_for
 from scenes.content import Catalogue, Content, kit_for
@@ -138,7 +138,7 @@ USER_VIEW_PROB = 0.5  # a view of a scene with user models aims at one of them t
 
 
 def _cameras(rng: random.Random, params: NatureParams, occ: Occupancy, half: float):
-    mine = [o for o in occ.objs.objects if o.source.startswith("user:")]
+    mine = [o for o in occ.objs.objects if o.source.startswith(USER_PREFIX)]
     targets = [o for o in occ.objs.objects if o.class_name in ("tree", "rock", "vegetation", "water")] + mine
     cams = []
     for _ in range(params.views * 80):

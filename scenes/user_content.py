@@ -17,14 +17,11 @@ import math
 import random
 from dataclasses import replace
 
-from pipeline.scene_spec import Material, SceneSpec
+from pipeline.scene_spec import USER_PREFIX, Material, SceneSpec
 from scenes.assets import hdris_for
 from scenes.content import Catalogue, variant_piece
 from scenes.piece import Piece
 from scenes.user_assets import HDRI_USE_OF_FAMILY
-
-USER_PREFIX = "user:"
-
 
 def models_for(catalogue: Catalogue | None, family: str, seed: int) -> list[tuple[Piece, str]]:
     """The user models a scene of ``family`` with ``seed`` places, each as a piece standing at the origin

@@ -149,9 +149,17 @@ def test_pickle_member_is_refused_and_never_loaded(dataset, tmp_path, capsys):
     assert rc == 1 and f"{shard} {key}: pickle member" in out and not marker.exists()
 
 
-def test_duplicate_key_across_shards(dataset, capsys):
+@pytest.mark.parametrize("where", ["same unit", "another unit"])
+def test_duplicate_key_across_shards(dataset, capsys, where):
+    """A sample copied into another shard of its unit, or of another unit: unit tasks return key hashes
+    only, and the driver still names the repeated key and both shards."""
+    from pipeline.shards.layout import unit_of_shard
+
     manifest = json.loads((dataset / "manifest.json").read_text())
-    first, second = manifest["series"]["pairs"][0]["name"], manifest["series"]["pairs"][1]["name"]
+    pairs = manifest["series"]["pairs"]
+    first = pairs[0]["name"]
+    same = where == "same unit"
+    second = next(e["name"] for e in pairs[1:] if (unit_of_shard(e["name"]) == unit_of_shard(first)) == same)
     donor = [(i.name, d) for i, d in _members(dataset / first)]
     key = donor[0][0].split(".", 1)[0]
     copied = [(n, d) for n, d in donor if n.startswith(key + ".")]
@@ -211,22 +219,6 @@ def test_sampled_validate_checks_whole_units_and_says_how_many(dataset, capsys):
     assert any(not h.ok and shard in h.bad_shards for h in hits)  # a sample that holds the unit finds it
     assert any(h.ok for h in hits)  # one that does not, does not look at it
     assert main(["validate", str(dataset), "--sample", "1.5"]) == 2
-
-
-def test_duplicate_key_across_units_is_found_from_key_hashes(dataset, capsys):
-    """Unit tasks return key hashes only; the driver still names the repeated key and both shards."""
-    from pipeline.shards.layout import unit_of_shard
-
-    manifest = json.loads((dataset / "manifest.json").read_text())
-    pairs = manifest["series"]["pairs"]
-    first = pairs[0]["name"]
-    second = next(e["name"] for e in pairs if unit_of_shard(e["name"]) != unit_of_shard(first))
-    donor = [(i.name, d) for i, d in _members(dataset / first)]
-    key = donor[0][0].split(".", 1)[0]
-    copied = [(n, d) for n, d in donor if n.startswith(key + ".")]
-    _rewrite(dataset, second, [(i.name, d) for i, d in _members(dataset / second)] + copied)
-    rc, out = _validate(dataset, capsys)
-    assert rc == 1 and f"{second} {key}: duplicate key (also in {first})" in out
 
 
 def test_index_parts_are_checked_per_unit(dataset, capsys):

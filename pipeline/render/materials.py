@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import bpy
 
-from pipeline.scene_spec import Material
+from pipeline.scene_spec import USER_PREFIX, Material
 
 AOV_NORMAL = "label_normal"
 SHADING_NORMAL_ATTRIBUTE = "label_shading_normal"
@@ -211,7 +211,6 @@ def _infinigen_material(spec: Material) -> bpy.types.Material:
     return mat
 
 
-USER_PREFIX = "user:"
 USER_MATERIAL_PREFIX = "user_material_"  # name prefix of the material a user-material bank file holds
 
 
@@ -225,6 +224,7 @@ class MaterialLibrary:
         self._templates: dict[str, bpy.types.Material] = {}
         self._materials: dict[Material, bpy.types.Material] = {}
         self._asset_file = asset_file
+        self._user: dict[str, bpy.types.Material] = {}  # bank key -> the user material, appended once
 
     def get(self, spec: Material) -> bpy.types.Material:
         mat = self._materials.get(spec)
@@ -261,14 +261,18 @@ class MaterialLibrary:
         return mat
 
     def _user_material(self, spec: Material) -> bpy.types.Material:
+        """The user material of ``spec.asset``, appended from the bank once per scene (parts of
+        different base colours share it: the maps are the colour)."""
         if self._asset_file is None or spec.asset is None:
             raise ValueError(f"material {spec.kind}: a user material needs the asset bank")
+        if spec.asset in self._user:
+            return self._user[spec.asset]
         with bpy.data.libraries.load(str(self._asset_file(spec.asset)), link=False) as (src, dst):
             dst.materials = [n for n in src.materials if n.startswith(USER_MATERIAL_PREFIX)]
         if len(dst.materials) != 1:
             raise ValueError(f"user material {spec.kind} ({spec.asset[:12]}...): expected one "
                              f"{USER_MATERIAL_PREFIX}* material in its bank file, found {len(dst.materials)}")
-        mat = dst.materials[0]
+        mat = self._user[spec.asset] = dst.materials[0]
         add_label_aovs(mat)
         mat.displacement_method = "BUMP"
         return mat

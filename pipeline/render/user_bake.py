@@ -20,6 +20,7 @@ import json
 import math
 import sys
 import time
+from functools import cache
 from pathlib import Path
 
 import bpy
@@ -34,7 +35,9 @@ BUMP_DISTANCE_M = 0.01  # height-map relief as bump (shading only)
 ADDONS = ("io_scene_gltf2", "io_scene_fbx")
 
 
+@cache
 def _importers() -> dict:
+    """Format -> import call; the glTF and FBX add-ons are enabled once per process."""
     import addon_utils
 
     for name in ADDONS:
