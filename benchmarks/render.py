@@ -12,6 +12,9 @@ Both wall-clock and process CPU seconds are recorded: on a shared machine the wa
 other people's load, while CPU seconds (all render threads) are the core-seconds a view costs, so
 ratios and core-hours are taken from CPU time and wall figures are reported beside them.
 
+(e) ``views`` (only when asked): standard preset, the same scenes with 1, 4 and 16 views each: CPU
+    seconds per view, i.e. how much of a view's cost its scene's build, BVH and shaders are.
+
 (d) ``content`` (only when asked): standard preset, the same scenes with ``content: primitive`` and with
     Infinigen content from ``--bank``: CPU seconds per view before/after and the scene build share.
 
@@ -198,9 +201,22 @@ def content(size: int, scenes: int, catalogue, resolver) -> dict:
     return out
 
 
+def views_per_scene(size: int, scenes: int, counts: list[int], catalogue, resolver) -> dict:
+    """Standard preset, the same ``scenes`` (one per family in turn) rendered with 1, 4, 16 ... views each:
+    CPU seconds per view of the whole ``render_scene`` call (scene build, BVH, shader compile and every
+    view), so what one view of a scene shares with the others shows as a falling per-view cost."""
+    out: dict = {"scenes": scenes}
+    for n in counts:
+        _, t = _run_scenes("standard", size, range(scenes), n, catalogue, resolver)
+        out[f"{n}_views"] = {"cpu_seconds_per_view": round(t["cpu"] / t["views"], 2),
+                             "wall_seconds_per_view": round(t["wall"] / t["views"], 2),
+                             "scene_build_seconds_per_scene": round(t["scene_build"] / scenes, 3)}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--part", choices=["label", "share", "presets", "content", "all"], default="all")
+    ap.add_argument("--part", choices=["label", "share", "presets", "content", "views", "all"], default="all")
     ap.add_argument("--size", type=int, default=512, help="square image size in pixels")
     ap.add_argument("--label-pairs", type=int, default=4, help="interleaved pairs per scene for (a)")
     ap.add_argument("--label-scenes", type=int, default=3)
@@ -208,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--share-views", type=int, default=1, help="views per scene for (b); 1 is the worst case")
     ap.add_argument("--preset-scenes", type=int, default=3)
     ap.add_argument("--content-scenes", type=int, default=6, help="scenes per content mode for (d)")
+    ap.add_argument("--views-scenes", type=int, default=3, help="scenes for (e)")
+    ap.add_argument("--views", type=int, nargs="+", default=[1, 4, 16], help="views per scene for (e)")
     ap.add_argument("--json", type=Path, help="also write the results here")
     bank_content.add_arguments(ap)
     args = ap.parse_args(argv)
@@ -226,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.part == "content":
         results["content"] = content(args.size, args.content_scenes, catalogue, resolver)
         print(json.dumps(results["content"]), flush=True)
+    if args.part == "views":
+        results["views_per_scene"] = views_per_scene(args.size, args.views_scenes, args.views, catalogue, resolver)
+        print(json.dumps(results["views_per_scene"]), flush=True)
     results["loadavg_end"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     if args.json:

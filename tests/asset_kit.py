@@ -173,6 +173,7 @@ bpy.ops.wm.read_factory_settings(use_empty=True)
 bpy.ops.mesh.primitive_cube_add(size=0.2)
 leaf = bpy.context.active_object
 leaf.name = "leaf"
+leaf.data.materials.append(bpy.data.materials.new("leaf"))
 bpy.context.scene.collection.objects.unlink(leaf)
 bpy.ops.mesh.primitive_plane_add(size=1.0)
 plant = bpy.context.active_object

@@ -144,14 +144,18 @@ def test_depth_back_projected_agrees_with_normal_labels_on_planar_pixels(infinig
 
 
 def _world_tree(obj, lift: float = 0.0):
-    """BVH of ``obj``'s mesh in world coordinates, raised by ``lift`` metres."""
+    """BVH of ``obj``'s mesh in world coordinates, raised by ``lift`` metres; a placed bank asset is an
+    empty instancing its template's collection."""
     from mathutils.bvhtree import BVHTree
 
+    m = np.array(obj.matrix_world)
+    if obj.instance_type == "COLLECTION":
+        (template,) = obj.instance_collection.objects
+        obj, m = template, m @ np.array(template.matrix_basis)
     mesh = obj.data
     co = np.empty(len(mesh.vertices) * 3)
     mesh.vertices.foreach_get("co", co)
     co = co.reshape(-1, 3)
-    m = np.array(obj.matrix_world)
     world = co @ m[:3, :3].T + m[:3, 3] + np.array([0.0, 0.0, lift])
     return BVHTree.FromPolygons(world.tolist(), [tuple(p.vertices) for p in mesh.polygons])
 

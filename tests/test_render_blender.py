@@ -162,6 +162,71 @@ def test_worker_renders_scenes_in_a_row():
     assert math.isclose(first.rgb.mean(), again.rgb.mean(), rel_tol=0.02)
 
 
+def test_every_render_lever_reaches_cycles():
+    import bpy
+
+    from pipeline.render.blender_render import set_label_mode, set_rgb_mode
+    from pipeline.render.blender_boot import init_blender
+    from pipeline.render.settings import RenderSettings
+
+    init_blender()
+    c = bpy.context.scene.cycles
+    set_rgb_mode(RenderSettings(samples=24, adaptive_threshold=0.05, adaptive_min_samples=6, max_bounces=6,
+                                diffuse_bounces=2, glossy_bounces=9, transmission_bounces=None, transparent_bounces=5,
+                                clamp_indirect=3.0, light_tree=True, fast_gi=True, ao_bounces=2, path_guiding=True))
+    assert (c.samples, c.use_adaptive_sampling, c.adaptive_min_samples) == (24, True, 6)
+    assert math.isclose(c.adaptive_threshold, 0.05, rel_tol=1e-6)
+    # per-kind bounces are capped by the total; None means the total
+    assert (c.max_bounces, c.diffuse_bounces, c.glossy_bounces, c.transmission_bounces) == (6, 2, 6, 6)
+    assert c.transparent_max_bounces == 5 and math.isclose(c.sample_clamp_indirect, 3.0)
+    assert c.use_light_tree and c.use_fast_gi and c.ao_bounces_render == 2 and c.use_guiding
+    assert c.use_denoising and c.denoising_input_passes == "RGB_ALBEDO_NORMAL"
+    set_label_mode()  # one camera ray, nothing from the RGB levers that could reach a label
+    assert (c.samples, c.max_bounces, c.use_fast_gi, c.use_guiding, c.use_denoising) == (1, 0, False, False, False)
+
+
+def test_texture_detail_is_capped_in_materials_and_node_groups_but_not_where_wired():
+    import bpy
+
+    from pipeline.render.blender_boot import init_blender
+    from pipeline.render.blender_scene import clear_scene
+    from pipeline.render.materials import cap_texture_detail
+
+    init_blender()
+    mat = bpy.data.materials.new("noisy")
+    mat.use_nodes = True
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    fine, coarse, wired = (nodes.new("ShaderNodeTexNoise") for _ in range(3))
+    fine.inputs["Detail"].default_value, coarse.inputs["Detail"].default_value = 15.0, 3.0
+    links.new(nodes.new("ShaderNodeValue").outputs[0], wired.inputs["Detail"])
+    wired.inputs["Detail"].default_value = 15.0
+    group = bpy.data.node_groups.new("cells", "ShaderNodeTree")
+    voronoi = group.nodes.new("ShaderNodeTexVoronoi")
+    voronoi.inputs["Detail"].default_value = 12.0
+    assert cap_texture_detail(None) == 0 and fine.inputs["Detail"].default_value == 15.0
+    assert cap_texture_detail(6.0) == 2
+    assert fine.inputs["Detail"].default_value == 6.0 and voronoi.inputs["Detail"].default_value == 6.0
+    assert coarse.inputs["Detail"].default_value == 3.0 and wired.inputs["Detail"].default_value == 15.0
+    clear_scene()
+
+
+def test_labels_do_not_depend_on_the_quality_settings(views):
+    """The RGB levers (samples, bounces, fast GI, guiding, denoiser) change the image, never a label."""
+    from pipeline.render.settings import RenderSettings
+    from pipeline.render.worker import RenderWorker
+
+    spec, before = views
+    cheap = RenderSettings(samples=2, adaptive_threshold=0, max_bounces=2, diffuse_bounces=1, fast_gi=True,
+                           path_guiding=True, light_tree=True, max_texture_detail=0, threads=1, denoise=False)
+    with RenderWorker(cheap) as worker:
+        after = worker.render_scene(spec)
+    for a, b in zip(before, after):
+        np.testing.assert_array_equal(a.depth, b.depth)
+        np.testing.assert_array_equal(a.normals, b.normals)
+        np.testing.assert_array_equal(a.instance, b.instance)
+        assert not np.array_equal(a.rgb, b.rgb)
+
+
 def test_sun_lights_the_floor_through_window_glass():
     """Two upright panes under a low sun: the floor behind the glass one stays lit, behind the opaque one not.
 

@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from pipeline.render.settings import PRESETS, RenderSettings
+from pipeline.render.settings import PRESETS, TARGET_FLIP, RenderSettings
 
 
 def test_default_is_the_standard_preset():
@@ -19,11 +19,13 @@ def test_each_preset_fills_every_field(quality):
     assert {k: getattr(s, k) for k in PRESETS[quality]} == PRESETS[quality]
 
 
-def test_presets_get_costlier():
+def test_presets_get_costlier_and_stricter():
     d, s, h = (RenderSettings(quality=q) for q in ("draft", "standard", "high"))
     assert d.samples < s.samples < h.samples
-    assert d.adaptive_threshold > s.adaptive_threshold > h.adaptive_threshold
+    assert s.adaptive_threshold > h.adaptive_threshold
     assert d.max_bounces <= s.max_bounces <= h.max_bounces
+    assert TARGET_FLIP["draft"] > TARGET_FLIP["standard"] > TARGET_FLIP["high"]
+    assert set(TARGET_FLIP) == set(PRESETS)
 
 
 def test_override_one_field_keeps_the_rest_of_the_preset():

@@ -82,6 +82,48 @@ def test_a_blend_whose_object_instances_geometry_keeps_its_instances(tmp_path):
     assert [o for o in objects if o.startswith("asset_")] == ["asset_user_plant"]
 
 
+def test_an_asset_placed_twice_is_one_instanced_template_and_each_placement_keeps_its_id(tmp_path):
+    """A bank asset is evaluated once per scene (its modifiers, its BVH) and placed as instances of it;
+    the instances its geometry nodes emit (the plant's cubes) take each placement's id in the labels."""
+    import bpy
+
+    from pipeline.bank.store import AssetBank
+    from pipeline.bank.user import build_user_assets
+    from pipeline.render.blender_scene import build_scene, clear_scene
+    from pipeline.render.settings import RenderSettings
+    from pipeline.render.worker import RenderWorker
+    from pipeline.scene_spec import Camera, Light, Material, Part, SceneObject, SceneSpec, World, look_at
+    from asset_kit import write_instancing_blend
+
+    root = tmp_path / "assets"
+    root.mkdir()
+    write_instancing_blend(root / "plant.blend")
+    plant = build_user_assets(_library(tmp_path, root, [_model(root, "plant", "plant.blend", scale=1.0)]),
+                              str(tmp_path / "bank"))["plant"]
+    grey = Material("concrete", (0.5, 0.5, 0.5), "grey")
+    spec = SceneSpec(
+        scene_id="twice", seed=0, family="test", kind="outdoor",
+        objects=(SceneObject(1, "floor", (Part("plane", (0.0, 0.0, -0.2), (8.0, 8.0, 0.0), grey),)),
+                 SceneObject(7, "box", (Part("asset", (-0.8, 0.0, 0.0), plant.size, grey, asset=plant.key),)),
+                 SceneObject(9, "box", (Part("asset", (0.8, 0.0, 0.0), plant.size, grey, asset=plant.key,
+                                             rotation=(0.0, 0.0, 0.3)),))),
+        lights=(Light("sun", (0, 0, 10), 3.0),), world=World(kind="color", color=(0.3, 0.3, 0.3)),
+        cameras=(Camera(look_at((0.0, -0.01, 4.0), (0.0, 0.0, 0.0)), 60.0, 64, 48),),
+    )
+    resolver = AssetBank(str(tmp_path / "bank")).resolver()
+    with RenderWorker(RenderSettings(quality="draft", samples=2, threads=1), resolver) as worker:
+        (view,) = worker.render_scene(spec)
+        build_scene(spec, resolver)
+        templates = [o for o in bpy.data.objects if o.name.startswith("asset_")]
+        placed = [o for o in bpy.context.scene.objects if o.get("instance_id") in (7, 9)]
+        assert len(templates) == 1 and templates[0].name not in bpy.context.scene.objects
+        assert [o.instance_collection for o in placed] == [templates[0].users_collection[0]] * 2
+        clear_scene()
+    seven, nine = (int((view.instance == i).sum()) for i in (7, 9))
+    assert seven > 100 and nine > 100
+    assert abs(seven - nine) < 0.15 * seven  # the same plant twice, seen from straight above
+
+
 def test_faceless_and_implausibly_sized_models_are_refused_by_name(tmp_path):
     from pipeline.bank.user import build_user_assets
 

@@ -121,17 +121,31 @@ def set_rgb_mode(settings: RenderSettings) -> None:
     c.samples = settings.samples
     c.use_adaptive_sampling = settings.adaptive_threshold > 0
     c.adaptive_threshold = settings.adaptive_threshold
+    c.adaptive_min_samples = settings.adaptive_min_samples
     c.use_denoising = settings.denoise
     c.denoiser = "OPENIMAGEDENOISE"
+    c.denoising_input_passes = "RGB_ALBEDO_NORMAL"
+    c.denoising_prefilter = "ACCURATE"
     c.max_bounces = settings.max_bounces
-    for field in ("diffuse_bounces", "glossy_bounces", "transmission_bounces", "volume_bounces"):
-        setattr(c, field, settings.max_bounces)
-    c.transparent_max_bounces = max(8, settings.max_bounces)
+    for field in ("diffuse_bounces", "glossy_bounces", "transmission_bounces"):
+        setattr(c, field, min(settings.max_bounces, _or(getattr(settings, field), settings.max_bounces)))
+    c.volume_bounces = settings.max_bounces
+    c.transparent_max_bounces = _or(settings.transparent_bounces, max(8, settings.max_bounces))
+    c.sample_clamp_indirect = settings.clamp_indirect
+    c.use_light_tree = settings.light_tree
+    c.use_fast_gi = settings.fast_gi
+    c.fast_gi_method = "REPLACE"
+    c.ao_bounces_render = settings.ao_bounces
+    c.use_guiding = settings.path_guiding
     # Direct light reaches through glass by its transparent shadow (see materials); the refracted
     # caustic path would add the same light a second time, as noise.
     c.caustics_refractive = False
     c.filter_type = "BLACKMAN_HARRIS"
     c.filter_width = RGB_FILTER_WIDTH
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
 
 
 def set_label_mode() -> None:
@@ -141,6 +155,8 @@ def set_label_mode() -> None:
     c.use_adaptive_sampling = False
     c.use_denoising = False
     c.max_bounces = 0
+    c.use_fast_gi = False
+    c.use_guiding = False
     c.filter_type = "BLACKMAN_HARRIS"
     c.filter_width = LABEL_FILTER_WIDTH
 

@@ -7,8 +7,9 @@
   render, and ``pass_index`` where Blender's 0..32767 range allows) and semantic class (``class_name``,
   and BlenderProc's ``category_id`` = taxonomy id).
 - Asset parts (``Part.shape == "asset"``) are baked bank assets (:mod:`pipeline.render.asset_build`):
-  each ``.blend`` is appended once per scene and placed as linked copies (shared mesh and materials),
-  with the same instance-id and class properties; their materials already write the label AOVs.
+  each ``.blend`` is appended once per scene into an unlinked collection and placed as empties that
+  instance it (one modifier evaluation and one BVH per asset), with the same instance-id and class
+  properties on the empty; their materials already write the label AOVs, reading the instancer's id.
 - Lights are hidden from camera rays, so every pixel of an image belongs to a labelled object or to the
   world. ``Light.size`` is the soft-shadow radius (point, spot), the side length (area) or the angular
   diameter in radians (sun). Lights shine along their local -Z axis, rotated by ``Light.rotation``.
@@ -75,15 +76,21 @@ def clear_scene() -> None:
 
 
 class AssetLoader:
-    """Bank assets of one scene: each ``.blend`` appended once, then placed as linked copies."""
+    """Bank assets of one scene: each ``.blend`` appended once into a collection of its own that no scene
+    links, then placed as empties instancing that collection.
+
+    Instancing (not object copies) lets Blender evaluate an asset's modifiers once per scene (a tree's
+    twig and leaf instancer takes seconds) and Cycles build one BVH per asset, however often it is placed.
+    The labels still read per placement: materials take ``instance_id`` from the instancer first.
+    """
 
     def __init__(self, asset_file: Callable[[str], Path] | None):
         self._asset_file = asset_file
-        self._templates: dict[str, bpy.types.Object] = {}
+        self._collections: dict[str, bpy.types.Collection] = {}
 
     def instance(self, key: str, name: str) -> bpy.types.Object:
-        template = self._templates.get(key)
-        if template is None:
+        collection = self._collections.get(key)
+        if collection is None:
             if self._asset_file is None:
                 raise ValueError(f"scene has bank asset {key[:12]}... but the renderer was given no asset bank")
             with bpy.data.libraries.load(str(self._asset_file(key)), link=False) as (src, dst):
@@ -91,9 +98,13 @@ class AssetLoader:
             if len(dst.objects) != 1:  # objects it instances (twigs, leaves) come along as dependencies
                 raise ValueError(f"bank asset {key[:12]}...: expected one {ASSET_PREFIX}* object, "
                                  f"found {len(dst.objects)}")
-            template = self._templates[key] = dst.objects[0]
-        obj = template.copy()
-        obj.name = name
+            template = dst.objects[0]
+            template.location, template.rotation_euler = (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)  # its scale is its size
+            collection = self._collections[key] = bpy.data.collections.new(f"{ASSET_PREFIX}{key[:12]}")
+            collection.objects.link(template)
+        obj = bpy.data.objects.new(name, None)
+        obj.instance_type = "COLLECTION"
+        obj.instance_collection = collection
         return obj
 
 

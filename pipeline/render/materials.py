@@ -190,6 +190,31 @@ def _pass_shadow_rays(nodes, links, bsdf) -> None:
     links.new(mix.outputs["Shader"], output.inputs["Surface"])
 
 
+_FRACTAL_TEXTURES = ("ShaderNodeTexNoise", "ShaderNodeTexVoronoi", "ShaderNodeTexWave")
+
+
+def cap_texture_detail(max_detail: float | None) -> int:
+    """Cap the fractal detail (octaves) of every procedural texture in the scene's shaders at
+    ``max_detail`` (``None``: as authored); return how many texture nodes were changed.
+
+    Each octave is evaluated at every shading point, and each doubles the frequency: past about eight,
+    they are far below a pixel and only add sub-pixel noise that the samples average away. Infinigen's
+    concrete wires a dozen 4D noises at detail 14-15 into its colour and its bump (which evaluates them
+    three more times): 90% of a street view's render time. Detail wired from another node is kept."""
+    if max_detail is None:
+        return 0
+    trees = [m.node_tree for m in bpy.data.materials if m.use_nodes and m.node_tree is not None]
+    trees += [g for g in bpy.data.node_groups if g.bl_idname == "ShaderNodeTree"]
+    changed = 0
+    for tree in trees:
+        for node in tree.nodes:
+            detail = node.inputs.get("Detail") if node.bl_idname in _FRACTAL_TEXTURES else None
+            if detail is not None and not detail.is_linked and detail.default_value > max_detail:
+                detail.default_value = max_detail
+                changed += 1
+    return changed
+
+
 def _infinigen_material(spec: Material) -> bpy.types.Material:
     """Infinigen's material ``spec.kind`` (a class with ``generate()`` or a ``shader_*`` function) generated
     with ``spec.seed``, made to write the label AOVs."""

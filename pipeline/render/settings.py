@@ -15,8 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Quality = Literal["draft", "standard", "high"]
 
+# Each preset is the cheapest setting found that meets its target error on the render-quality yardstick
+# (benchmarks/render_quality.py: mean FLIP of the 8-bit image against a converged 1024-sample reference,
+# over 3 scenes per family with Infinigen content; BENCHMARKS.md "Render cost and quality").
+TARGET_FLIP: dict[str, float] = {"draft": 0.060, "standard": 0.045, "high": 0.040}
+
 PRESETS: dict[str, dict[str, Any]] = {
-    "draft": {"samples": 16, "adaptive_threshold": 0.1, "denoise": True, "max_bounces": 4},
+    # 16 samples with 8 bounces: the old draft's 4 bounces saved no time and darkened rooms (FLIP 0.080)
+    "draft": {"samples": 16, "adaptive_threshold": 0.0, "denoise": True, "max_bounces": 8},
     "standard": {"samples": 64, "adaptive_threshold": 0.03, "denoise": True, "max_bounces": 8},
     "high": {"samples": 256, "adaptive_threshold": 0.01, "denoise": True, "max_bounces": 12},
 }
@@ -27,8 +33,23 @@ class RenderSettings(BaseModel):
 
     - ``samples``: Cycles samples per pixel (upper bound when adaptive sampling is on).
     - ``adaptive_threshold``: Cycles adaptive-sampling noise threshold; 0 disables adaptive sampling.
-    - ``denoise``: OpenImageDenoise on the RGB image.
-    - ``max_bounces``: total light bounces (diffuse/glossy/transmission are capped by it too).
+    - ``adaptive_min_samples``: samples every pixel takes before adaptive sampling may stop it; 0 is
+      Cycles' automatic minimum, ceil(16 / threshold ** 0.3) (46 at 0.03).
+    - ``denoise``: OpenImageDenoise on the RGB image, guided by the albedo and normal passes.
+    - ``max_bounces``: total light bounces of a path.
+    - ``diffuse_bounces``, ``glossy_bounces``, ``transmission_bounces``: bounces per kind of scattering,
+      each capped by ``max_bounces``; ``None`` means ``max_bounces``.
+    - ``transparent_bounces``: transparent surfaces a ray passes (window glass, leaves' alpha); ``None``
+      means ``max(8, max_bounces)``.
+    - ``clamp_indirect``: largest value an indirect sample may add (Cycles' firefly clamp; 0 = none).
+    - ``light_tree``: Cycles' light tree for choosing lights (off: BlenderProc's default, cheaper here).
+    - ``fast_gi``: after ``ao_bounces`` bounces, indirect light is approximated by ambient occlusion
+      from the world instead of further shaded bounces.
+    - ``ao_bounces``: bounces before the fast-GI approximation takes over (with ``fast_gi``).
+    - ``path_guiding``: Cycles' path guiding (Open PGL) of diffuse and glossy bounces; CPU only, the
+      GPU ignores it.
+    - ``max_texture_detail``: cap on the fractal detail (octaves) of procedural noise, Voronoi and wave
+      textures; ``None`` renders materials as authored (:func:`pipeline.render.materials.cap_texture_detail`).
     - ``device``: "cpu"; "gpu" (OptiX, else CUDA, on an NVIDIA GPU; falls back to the CPU with a logged
       reason when there is none); "auto" (the GPU when there is one, quietly the CPU otherwise).
     - ``threads``: CPU render threads, 0 = one per core.
@@ -41,6 +62,17 @@ class RenderSettings(BaseModel):
     adaptive_threshold: float = Field(ge=0.0)
     denoise: bool
     max_bounces: int = Field(ge=0)
+    adaptive_min_samples: int = Field(default=0, ge=0)
+    diffuse_bounces: int | None = Field(default=None, ge=0)
+    glossy_bounces: int | None = Field(default=None, ge=0)
+    transmission_bounces: int | None = Field(default=None, ge=0)
+    transparent_bounces: int | None = Field(default=None, ge=0)
+    clamp_indirect: float = Field(default=10.0, ge=0.0)
+    light_tree: bool = False
+    fast_gi: bool = False
+    ao_bounces: int = Field(default=1, ge=0)
+    path_guiding: bool = False
+    max_texture_detail: float | None = Field(default=None, ge=0.0)
     device: Literal["cpu", "gpu", "auto"] = "auto"
     threads: int = Field(default=0, ge=0)
 
