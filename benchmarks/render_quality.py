@@ -46,7 +46,8 @@ REFERENCE = {
 # The presets as they were before the render-cost work (2026-12-04), every lever at its old value.
 _OLD_LEVERS = {"adaptive_min_samples": 0, "diffuse_bounces": None, "glossy_bounces": None,
                "transmission_bounces": None, "transparent_bounces": None, "clamp_indirect": 10.0,
-               "light_tree": False, "fast_gi": False, "path_guiding": False, "max_texture_detail": None}
+               "light_tree": False, "fast_gi": False, "path_guiding": False, "max_texture_detail": None,
+               "secondary_texture_detail": None, "bump": True}
 CANDIDATES: dict[str, dict] = {
     "before:draft": {"samples": 16, "adaptive_threshold": 0.1, "denoise": True, "max_bounces": 4, **_OLD_LEVERS},
     "before:standard": {"samples": 64, "adaptive_threshold": 0.03, "denoise": True, "max_bounces": 8, **_OLD_LEVERS},

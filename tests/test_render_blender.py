@@ -210,6 +210,34 @@ def test_texture_detail_is_capped_in_materials_and_node_groups_but_not_where_wir
     clear_scene()
 
 
+def test_secondary_rays_see_fewer_octaves_and_bump_can_be_dropped():
+    import bpy
+
+    from pipeline.render.blender_boot import init_blender
+    from pipeline.render.blender_scene import clear_scene
+    from pipeline.render.materials import drop_bump, limit_secondary_detail
+
+    init_blender()
+    mat = bpy.data.materials.new("bumpy")
+    mat.use_nodes = True
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    noise, few = nodes.new("ShaderNodeTexNoise"), nodes.new("ShaderNodeTexNoise")
+    noise.inputs["Detail"].default_value, few.inputs["Detail"].default_value = 8.0, 1.0
+    output = next(n for n in nodes if n.bl_idname == "ShaderNodeOutputMaterial")
+    bump = nodes.new("ShaderNodeDisplacement")
+    links.new(noise.outputs["Fac"], bump.inputs["Height"])
+    links.new(bump.outputs[0], output.inputs["Displacement"])
+    assert limit_secondary_detail(None) == 0 and not noise.inputs["Detail"].is_linked
+    assert limit_secondary_detail(2.0) == 1 and not few.inputs["Detail"].is_linked
+    blend = noise.inputs["Detail"].links[0].from_node  # 2 + (8 - 2) * Is Camera Ray
+    assert blend.operation == "MULTIPLY_ADD"
+    assert blend.inputs[0].links[0].from_socket.name == "Is Camera Ray"
+    assert (blend.inputs[1].default_value, blend.inputs[2].default_value) == (6.0, 2.0)
+    assert drop_bump() == 1 and not output.inputs["Displacement"].is_linked
+    assert output.inputs["Surface"].is_linked  # the shading itself stays
+    clear_scene()
+
+
 def test_labels_do_not_depend_on_the_quality_settings(views):
     """The RGB levers (samples, bounces, fast GI, guiding, denoiser) change the image, never a label."""
     from pipeline.render.settings import RenderSettings

@@ -193,6 +193,19 @@ def _pass_shadow_rays(nodes, links, bsdf) -> None:
 _FRACTAL_TEXTURES = ("ShaderNodeTexNoise", "ShaderNodeTexVoronoi", "ShaderNodeTexWave")
 
 
+def _shader_trees() -> list:
+    trees = [m.node_tree for m in bpy.data.materials if m.use_nodes and m.node_tree is not None]
+    return trees + [g for g in bpy.data.node_groups if g.bl_idname == "ShaderNodeTree"]
+
+
+def _fixed_details(tree, above: float):
+    """The fractal texture nodes of ``tree`` whose Detail is a constant above ``above``."""
+    for node in list(tree.nodes):
+        detail = node.inputs.get("Detail") if node.bl_idname in _FRACTAL_TEXTURES else None
+        if detail is not None and not detail.is_linked and detail.default_value > above:
+            yield detail
+
+
 def cap_texture_detail(max_detail: float | None) -> int:
     """Cap the fractal detail (octaves) of every procedural texture in the scene's shaders at
     ``max_detail`` (``None``: as authored); return how many texture nodes were changed.
@@ -203,16 +216,54 @@ def cap_texture_detail(max_detail: float | None) -> int:
     three more times): 90% of a street view's render time. Detail wired from another node is kept."""
     if max_detail is None:
         return 0
-    trees = [m.node_tree for m in bpy.data.materials if m.use_nodes and m.node_tree is not None]
-    trees += [g for g in bpy.data.node_groups if g.bl_idname == "ShaderNodeTree"]
     changed = 0
-    for tree in trees:
-        for node in tree.nodes:
-            detail = node.inputs.get("Detail") if node.bl_idname in _FRACTAL_TEXTURES else None
-            if detail is not None and not detail.is_linked and detail.default_value > max_detail:
-                detail.default_value = max_detail
-                changed += 1
+    for tree in _shader_trees():
+        for detail in _fixed_details(tree, max_detail):
+            detail.default_value = max_detail
+            changed += 1
     return changed
+
+
+def limit_secondary_detail(max_detail: float | None) -> int:
+    """Let rays other than camera rays (bounces, shadow rays) evaluate procedural textures with at most
+    ``max_detail`` octaves (``None``: all); return how many texture nodes were changed.
+
+    Indirect light averages a texture over a wide footprint, so its fine octaves add nothing there, yet
+    they cost as much on a bounce as on a camera ray. The Detail input becomes
+    ``max_detail + (detail - max_detail) * Is Camera Ray``, which Cycles evaluates per shading point, so
+    camera rays (and the bump they shade) still see every octave and the pattern and its colour stay."""
+    if max_detail is None:
+        return 0
+    changed = 0
+    for tree in _shader_trees():
+        ray = None
+        for detail in _fixed_details(tree, max_detail):
+            if ray is None:
+                ray = tree.nodes.new("ShaderNodeLightPath")
+            blend = tree.nodes.new("ShaderNodeMath")
+            blend.operation = "MULTIPLY_ADD"
+            tree.links.new(ray.outputs["Is Camera Ray"], blend.inputs[0])
+            blend.inputs[1].default_value = detail.default_value - max_detail
+            blend.inputs[2].default_value = max_detail
+            tree.links.new(blend.outputs[0], detail)
+            changed += 1
+    return changed
+
+
+def drop_bump() -> int:
+    """Unlink the Displacement input of every material output (Cycles turns it into bump, evaluating its
+    graph three more times per shading point); return how many were unlinked. Normal-map inputs stay."""
+    dropped = 0
+    for mat in bpy.data.materials:
+        if not mat.use_nodes or mat.node_tree is None:
+            continue
+        for node in mat.node_tree.nodes:
+            socket = node.inputs.get("Displacement") if node.bl_idname == "ShaderNodeOutputMaterial" else None
+            if socket is not None and socket.is_linked:
+                for link in list(socket.links):
+                    mat.node_tree.links.remove(link)
+                dropped += 1
+    return dropped
 
 
 def _infinigen_material(spec: Material) -> bpy.types.Material:

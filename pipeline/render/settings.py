@@ -17,14 +17,18 @@ Quality = Literal["draft", "standard", "high"]
 
 # Each preset is the cheapest setting found that meets its target error on the render-quality yardstick
 # (benchmarks/render_quality.py: mean FLIP of the 8-bit image against a converged 1024-sample reference,
-# over 3 scenes per family with Infinigen content; BENCHMARKS.md "Render cost and quality").
-TARGET_FLIP: dict[str, float] = {"draft": 0.060, "standard": 0.045, "high": 0.040}
+# over 3 scenes per family with Infinigen content; BENCHMARKS.md "Render cost and quality"). Standard's
+# target is the error the standard preset had before the render-cost work (0.038), within 3%.
+TARGET_FLIP: dict[str, float] = {"draft": 0.060, "standard": 0.039, "high": 0.030}
 
 PRESETS: dict[str, dict[str, Any]] = {
-    # 16 samples with 8 bounces: the old draft's 4 bounces saved no time and darkened rooms (FLIP 0.080)
-    "draft": {"samples": 16, "adaptive_threshold": 0.0, "denoise": True, "max_bounces": 8},
-    "standard": {"samples": 64, "adaptive_threshold": 0.03, "denoise": True, "max_bounces": 8},
-    "high": {"samples": 256, "adaptive_threshold": 0.01, "denoise": True, "max_bounces": 12},
+    # the old draft's 4 bounces saved no time and darkened rooms (FLIP 0.088); bump is off in draft only
+    "draft": {"samples": 16, "adaptive_threshold": 0.0, "denoise": True, "max_bounces": 8,
+              "max_texture_detail": 5.0, "secondary_texture_detail": 2.0, "bump": False},
+    "standard": {"samples": 64, "adaptive_threshold": 0.03, "denoise": True, "max_bounces": 8,
+                 "max_texture_detail": 8.0, "secondary_texture_detail": 2.0, "bump": True},
+    "high": {"samples": 256, "adaptive_threshold": 0.01, "denoise": True, "max_bounces": 12,
+             "max_texture_detail": 10.0, "secondary_texture_detail": 4.0, "bump": True},
 }
 
 
@@ -50,6 +54,10 @@ class RenderSettings(BaseModel):
       GPU ignores it.
     - ``max_texture_detail``: cap on the fractal detail (octaves) of procedural noise, Voronoi and wave
       textures; ``None`` renders materials as authored (:func:`pipeline.render.materials.cap_texture_detail`).
+    - ``secondary_texture_detail``: the same cap for rays other than camera rays (bounces, shadows),
+      which average textures over wide footprints (:func:`pipeline.render.materials.limit_secondary_detail`).
+    - ``bump``: shade the bump that materials derive from their displacement graph (off: flat shading
+      of the true surface, cheaper; normal maps are kept either way).
     - ``device``: "cpu"; "gpu" (OptiX, else CUDA, on an NVIDIA GPU; falls back to the CPU with a logged
       reason when there is none); "auto" (the GPU when there is one, quietly the CPU otherwise).
     - ``threads``: CPU render threads, 0 = one per core.
@@ -73,6 +81,8 @@ class RenderSettings(BaseModel):
     ao_bounces: int = Field(default=1, ge=0)
     path_guiding: bool = False
     max_texture_detail: float | None = Field(default=None, ge=0.0)
+    secondary_texture_detail: float | None = Field(default=None, ge=0.0)
+    bump: bool = True
     device: Literal["cpu", "gpu", "auto"] = "auto"
     threads: int = Field(default=0, ge=0)
 
