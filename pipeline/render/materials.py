@@ -266,6 +266,16 @@ def drop_bump() -> int:
     return dropped
 
 
+def apply_shading_levers(settings) -> None:
+    """The shader-side levers of :class:`~pipeline.render.settings.RenderSettings`, applied to the built
+    scene's materials once per scene (the integrator-side ones are set per render in
+    :func:`pipeline.render.blender_render.set_rgb_mode`). None of them reaches a label."""
+    cap_texture_detail(settings.max_texture_detail)
+    limit_secondary_detail(settings.secondary_texture_detail)
+    if not settings.bump:
+        drop_bump()
+
+
 def _infinigen_material(spec: Material) -> bpy.types.Material:
     """Infinigen's material ``spec.kind`` (a class with ``generate()`` or a ``shader_*`` function) generated
     with ``spec.seed``, made to write the label AOVs."""

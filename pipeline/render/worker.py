@@ -58,17 +58,14 @@ class RenderWorker:
         """Build ``spec`` in Blender, render each of its cameras, clear the scene; one view per camera."""
         from pipeline.render.blender_render import release_render_data, render_view
         from pipeline.render.blender_scene import build_scene, clear_scene
-        from pipeline.render.materials import cap_texture_detail, drop_bump, limit_secondary_detail
+        from pipeline.render.materials import apply_shading_levers
 
         if not spec.cameras:
             raise ValueError(f"scene {spec.scene_id} has no cameras")
         try:
             t0 = time.perf_counter()
             build_scene(spec, self.asset_file)
-            cap_texture_detail(self.settings.max_texture_detail)
-            limit_secondary_detail(self.settings.secondary_texture_detail)
-            if not self.settings.bump:
-                drop_bump()
+            apply_shading_levers(self.settings)
             build = time.perf_counter() - t0
             views = [render_view(spec, i, cam, self.settings, self._workdir) for i, cam in enumerate(spec.cameras)]
         finally:
