@@ -41,6 +41,21 @@ def _bank_build(args) -> int:
     return 0
 
 
+def _bank_preview(args) -> int:
+    import json
+
+    from pipeline.render.asset_preview import preview
+
+    out = Path(args.out)
+    facts = preview(args.factories, args.seeds, out, args.px, args.samples)
+    out.with_suffix(".json").write_text(json.dumps(facts, indent=1))
+    for f in facts:
+        print(f"{f['factory']} seed {f['seed']}: {'x'.join(f'{v:.2f}' for v in f['size'])} m, "
+              f"{f['vertices']} vertices, {f['materials']} materials, {f['build_s']:.1f} s")
+    print(f"grid: {out}")
+    return 0
+
+
 def _assets_check(args) -> int:
     from pipeline.bank.user import check_job_library
     from pipeline.config import load_config
@@ -184,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.set_defaults(func=_render)
 
-    b = sub.add_parser("bank", help="the asset bank of baked Infinigen assets")
+    b = sub.add_parser("bank", help="the asset bank of baked Infinigen and procedural assets")
     bsub = b.add_subparsers(dest="bank_command", required=True)
     bb = bsub.add_parser("build", help="pre-build (or complete) the bank a job config needs; reuses what is there")
     bb.add_argument("config", help="job config YAML")
@@ -193,6 +208,13 @@ def build_parser() -> argparse.ArgumentParser:
     bb.add_argument("--address", default=None, help="Ray cluster address; default: the config's, else local Ray")
     bb.add_argument("--local", action="store_true", help="bake in this process instead of on Ray actors")
     bb.set_defaults(func=_bank_build)
+    bp = bsub.add_parser("preview", help="bake seeds of bank factories and render them as one grid PNG, to look at")
+    bp.add_argument("factories", nargs="+", help="factory names (assets_manifest/infinigen.yaml, procedural.yaml)")
+    bp.add_argument("--seeds", type=int, default=4, help="seeds 0..N-1 of each factory (default 4)")
+    bp.add_argument("--out", required=True, help="grid PNG to write; its facts go beside it as .json")
+    bp.add_argument("--px", type=int, default=256, help="tile size in pixels (default 256)")
+    bp.add_argument("--samples", type=int, default=32, help="Cycles samples per tile (default 32)")
+    bp.set_defaults(func=_bank_preview)
 
     a = sub.add_parser("assets", help="the user's own models, HDRIs and materials (README: Bring your own assets)")
     asub = a.add_subparsers(dest="assets_command", required=True)

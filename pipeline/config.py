@@ -98,11 +98,11 @@ class BankSettings(_Strict):
     @field_validator("per_factory")
     @classmethod
     def _known_factories(cls, v: dict[str, int]) -> dict[str, int]:
-        from scenes.assets import infinigen_factories
+        from scenes.assets import bank_factories
 
-        unknown = sorted(set(v) - set(infinigen_factories()))
+        unknown = sorted(set(v) - set(bank_factories()))
         if unknown:
-            raise ValueError(f"unknown factories {unknown}; known: {sorted(infinigen_factories())}")
+            raise ValueError(f"unknown factories {unknown}; known: {sorted(bank_factories())}")
         if any(n < 0 for n in v.values()):
             raise ValueError("variant counts must be >= 0")
         return v

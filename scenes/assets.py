@@ -78,12 +78,15 @@ def generators() -> dict[str, GeneratorEntry]:
     return out
 
 
-class InfinigenFactory(BaseModel):
-    """An Infinigen asset factory: its class (with the benchmark mappings), the roles it plays in our
-    layouts, the families that place it, and how to read its geometry (front, support surfaces)."""
+class BankFactory(BaseModel):
+    """A factory whose assets are baked into the asset bank: one of Infinigen's (``infinigen.yaml``) or
+    one of our own procedural ones (``procedural.yaml``, :mod:`pipeline.render.factories`). Its class (with
+    the benchmark mappings), the roles it plays in our layouts, the families that place it, and how to
+    read its geometry (front, support surfaces)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+    origin: Literal["infinigen", "procedural"] = Field("infinigen", description="set from the manifest file")
     factory: str = Field(pattern=r"^[A-Za-z0-9_.]+\.[A-Z][A-Za-z0-9]*$")
     class_name: str = Field(alias="class")
     nyu40: str | None = None
@@ -100,16 +103,22 @@ class InfinigenFactory(BaseModel):
 
     @property
     def import_path(self) -> str:
-        return f"infinigen.assets.objects.{self.factory}"
+        package = "infinigen.assets.objects" if self.origin == "infinigen" else PROCEDURAL_PACKAGE
+        return f"{package}.{self.factory}"
 
 
-@lru_cache(maxsize=1)
-def infinigen_factories() -> dict[str, InfinigenFactory]:
-    """``assets_manifest/infinigen.yaml``, validated: known classes, mappings equal to the taxonomy's."""
-    out = _load_entries("infinigen.yaml", "factories", InfinigenFactory, "factory")
+PROCEDURAL_PACKAGE = "pipeline.render.factories"
+_MANIFESTS = {"infinigen": "infinigen.yaml", "procedural": "procedural.yaml"}
+
+
+def _factories(origin: str) -> dict[str, BankFactory]:
+    """``assets_manifest/<origin>.yaml``, validated: known classes, mappings equal to the taxonomy's."""
+    file = _MANIFESTS[origin]
+    out = {name: f.model_copy(update={"origin": origin})
+           for name, f in _load_entries(file, "factories", BankFactory, "factory").items()}
     taxonomy = load_taxonomy()
     for name, f in out.items():
-        where = f"factory {name!r} in assets_manifest/infinigen.yaml"
+        where = f"factory {name!r} in assets_manifest/{file}"
         if f.factory.rsplit(".", 1)[1] != name:
             raise AssetError(f"{where}: entry name must be the class name of {f.factory!r}")
         cls = taxonomy.get(f.class_name)
@@ -120,6 +129,28 @@ def infinigen_factories() -> dict[str, InfinigenFactory]:
                 raise AssetError(f"{where}: {bench} {getattr(f, bench)!r} differs from the taxonomy's "
                                  f"{getattr(cls, bench)!r} for class {f.class_name!r}")
     return out
+
+
+@lru_cache(maxsize=1)
+def infinigen_factories() -> dict[str, BankFactory]:
+    """Infinigen's factories the families place (``assets_manifest/infinigen.yaml``)."""
+    return _factories("infinigen")
+
+
+@lru_cache(maxsize=1)
+def procedural_factories() -> dict[str, BankFactory]:
+    """Our own procedural factories (``assets_manifest/procedural.yaml``)."""
+    return _factories("procedural")
+
+
+@lru_cache(maxsize=1)
+def bank_factories() -> dict[str, BankFactory]:
+    """Every factory the bank can bake, Infinigen's first, then ours; names are unique across both."""
+    inf, proc = infinigen_factories(), procedural_factories()
+    clash = sorted(set(inf) & set(proc))
+    if clash:
+        raise AssetError(f"factories {clash} are named in both infinigen.yaml and procedural.yaml")
+    return {**inf, **proc}
 
 
 @lru_cache(maxsize=1)

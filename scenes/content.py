@@ -30,8 +30,9 @@ class Variant:
     """One baked asset in the bank: ``size`` (w, d, h) in metres with front +Y; supports in its frame
     (bounding box centred on the origin), as dicts with x0, y0, x1, y1, z, clearance.
 
-    ``origin`` "infinigen" (``factory``: the factory's name, placed by ``roles``) or "user" (``factory``:
-    the user's entry name, placed by ``placement`` in ``families``)."""
+    ``origin`` "infinigen" or "procedural" (``factory``: the factory's name, placed by ``roles``; a
+    procedural asset may carry named ``anchors``) or "user" (``factory``: the user's entry name, placed by
+    ``placement`` in ``families``)."""
 
     key: str
     factory: str
@@ -42,6 +43,11 @@ class Variant:
     origin: str = "infinigen"
     placement: str = ""
     families: tuple[str, ...] = ()
+    anchors: tuple[tuple[str, tuple[float, float, float]], ...] = ()
+
+    def anchor(self, name: str) -> tuple[float, float, float]:
+        """Named point of a procedural asset, in its frame (bounding box centred on the origin)."""
+        return dict(self.anchors)[name]
 
     @property
     def source(self) -> str:

@@ -18,7 +18,7 @@ from pipeline.bank.store import AssetBank, BankEntry
 from pipeline.config import JobConfig
 from pipeline.shards import layout
 from pipeline.shards.storage import file_sha256
-from scenes.assets import infinigen_factories
+from scenes.assets import bank_factories
 from scenes.content import Catalogue, UserContent
 from pipeline.scratch import remove_scratch, scratch_dir
 
@@ -35,8 +35,7 @@ def build_items(items: list[BankItem], uri: str) -> list[dict]:
     from pipeline.render.asset_build import build_asset
 
     bank = AssetBank(uri)
-    lib = library_version()
-    factories = infinigen_factories()
+    factories = bank_factories()
     done = []
     scratch = Path(scratch_dir("bank-build"))
     try:
@@ -46,11 +45,12 @@ def build_items(items: list[BankItem], uri: str) -> list[dict]:
             blend = scratch / f"{item.key}.blend"
             f = factories[item.factory]
             facts = build_asset(item.import_path, item.seed, f.front_yaw, blend, f.spawn)
-            entry = BankEntry(key=item.key, factory=item.factory, seed=item.seed, library_version=lib,
+            entry = BankEntry(key=item.key, factory=item.factory, seed=item.seed,
+                              library_version=library_version(f.origin),
                               size=tuple(facts["size"]), sha256=file_sha256(blend), vertices=facts["vertices"],
                               faces=facts["faces"], build_s=facts["build_s"], supports=tuple(facts["supports"]),
                               stray_vertices_dropped=facts["stray_vertices_dropped"],
-                              params=dict(f.spawn))
+                              params=dict(f.spawn), anchors=facts["anchors"], materials=facts["materials"])
             bank.publish(entry, blend, scratch)
             done.append({"factory": item.factory, "seed": item.seed, "build_s": facts["build_s"]})
     finally:
@@ -67,7 +67,7 @@ def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str |
     t0 = time.perf_counter()
     built: list[dict] = []
     if todo:
-        slow = {n for n, f in infinigen_factories().items() if f.slow}
+        slow = {n for n, f in bank_factories().items() if f.slow}
         todo.sort(key=lambda i: i.factory not in slow)  # slow ones first, so they overlap the rest
         log.info("asset bank %s: %d of %d entries to build", uri, len(todo), len(items))
         if use_ray:

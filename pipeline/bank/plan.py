@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import version
+from pathlib import Path
 
 from pipeline.bank.store import BankEntry, entry_key
 from pipeline.config import JobConfig
-from scenes.assets import infinigen_factories
+from scenes.assets import PROCEDURAL_PACKAGE, bank_factories
 from scenes.content import Catalogue, Variant
 
 
@@ -16,9 +20,19 @@ log = logging.getLogger(__name__)
 MAX_ASSET_M = 50.0  # no factory makes anything larger (trees reach ~20 m); beyond it the bake went wrong
 
 
-def library_version() -> str:
-    """Installed Infinigen version; part of every bank key."""
-    return version("infinigen")
+def library_version(origin: str = "infinigen") -> str:
+    """What made a bank entry, part of its key: the installed Infinigen version, or for our procedural
+    factories a hash of their package's source, so any change to them gives their entries new keys."""
+    return version("infinigen") if origin == "infinigen" else _procedural_version()
+
+
+@lru_cache(maxsize=1)
+def _procedural_version() -> str:
+    root = Path(importlib.util.find_spec(PROCEDURAL_PACKAGE).origin).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"procedural-{digest.hexdigest()[:16]}"
 
 
 @dataclass(frozen=True)
@@ -31,7 +45,7 @@ class BankItem:
 
     @property
     def import_path(self) -> str:
-        return infinigen_factories()[self.factory].import_path
+        return bank_factories()[self.factory].import_path
 
 
 def infinigen_families(config: JobConfig) -> set[str]:
@@ -43,18 +57,18 @@ def bank_items(config: JobConfig) -> list[BankItem]:
     """Entries for every factory a family with ``content: infinigen`` places: seeds 0..n-1, n from
     ``bank.per_factory`` or ``bank.variants``. Factory order is the manifest's."""
     families = infinigen_families(config)
-    lib = library_version()
     items = []
-    for name, f in infinigen_factories().items():
+    for name, f in bank_factories().items():
         if families & set(f.families):
             n = config.bank.per_factory.get(name, config.bank.variants)
+            lib = library_version(f.origin)
             items += [BankItem(name, seed, entry_key(f.import_path, seed, lib, f.spawn or None)) for seed in range(n)]
     return items
 
 
 def catalogue(items: list[BankItem], entries: dict[str, BankEntry]) -> Catalogue:
     """The variants scenes draw from: the job's items, in plan order, with their measured facts."""
-    factories = infinigen_factories()
+    factories = bank_factories()
     missing = [f"{i.factory} seed {i.seed}" for i in items if i.key not in entries]
     if missing:
         raise KeyError(f"asset bank lacks {len(missing)} planned entries ({', '.join(missing[:4])} ...); "
@@ -67,7 +81,8 @@ def catalogue(items: list[BankItem], entries: dict[str, BankEntry]) -> Catalogue
                         item.key[:12], item.factory, item.seed, "x".join(f"{v:.3g}" for v in e.size))
             continue
         supports = _supports(e.supports, f.supports)
-        variants.append(Variant(item.key, item.factory, f.class_name, tuple(f.roles), e.size, supports))
+        variants.append(Variant(item.key, item.factory, f.class_name, tuple(f.roles), e.size, supports,
+                                origin=f.origin, anchors=tuple((k, tuple(v)) for k, v in e.anchors.items())))
     return Catalogue(tuple(variants))
 
 

@@ -52,6 +52,8 @@ class BankEntry:
     supports: tuple[dict, ...] = ()
     params: dict = field(default_factory=dict)
     stray_vertices_dropped: int = 0
+    anchors: dict = field(default_factory=dict)  # a procedural asset's named points, bank frame
+    materials: int = 0
     kind: str = "model"  # model (an asset object), material (a user PBR material) or hdri (an environment map)
     ext: str = ".blend"  # of the stored file: .blend, or a user HDRI's .exr / .hdr
 

@@ -1,4 +1,5 @@
-"""Make one asset-bank entry: run an Infinigen factory, bake it to one labelled mesh, save it as ``.blend``.
+"""Make one asset-bank entry: run a factory (Infinigen's, or one of ours in :mod:`pipeline.render.factories`),
+bake it to one labelled mesh, save it as ``.blend``.
 
 What a bank entry holds, and why:
 - One mesh object. The factory's object tree (parent plus child meshes, geometry-node modifiers) is
@@ -26,6 +27,7 @@ import numpy as np
 from mathutils import Matrix
 
 from pipeline.render.blender_scene import ASSET_PREFIX, clear_scene
+from pipeline.render.factories.base import get_anchors
 from pipeline.render.infinigen_boot import init_infinigen
 from pipeline.render.materials import add_label_aovs
 
@@ -236,9 +238,11 @@ def _attach_instances(obj: bpy.types.Object, instancers: dict[bpy.types.Object, 
 
 
 def normalise(obj: bpy.types.Object, front_yaw: float, instancers: dict[bpy.types.Object, Matrix],
-              instance_corners: np.ndarray, scale: float = 1.0, instances_only: bool = False) -> np.ndarray:
+              instance_corners: np.ndarray, scale: float = 1.0, instances_only: bool = False,
+              carry: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Scale by ``scale``, turn the front to +Y and centre the bounding box (instances included:
-    ``instance_corners``, world space) on the origin; returns the object's own vertices (N x 3)."""
+    ``instance_corners``, world space) on the origin; returns the object's own vertices (N x 3) and the
+    points ``carry`` (K x 3, world space: a procedural asset's anchors) moved the same way."""
     mesh = obj.data
     co = np.empty(len(mesh.vertices) * 3, dtype=np.float64)
     mesh.vertices.foreach_get("co", co)
@@ -255,7 +259,8 @@ def normalise(obj: bpy.types.Object, front_yaw: float, instancers: dict[bpy.type
     if instancers:
         frame = Matrix.Translation(shift.tolist()) @ Matrix(turn.T.tolist()).to_4x4()
         _attach_instances(obj, instancers, frame, instances_only)
-    return co
+    carried = np.empty((0, 3)) if carry is None else np.asarray(carry, dtype=float).reshape(-1, 3) @ turn + shift
+    return co, carried
 
 
 def polygon_arrays(mesh) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -334,13 +339,14 @@ def build_asset(factory: str, seed: int, front_yaw: float, out_path: Path, spawn
     clear_scene()
     t0 = time.perf_counter()
     root = _spawn(factory, seed, spawn or {})
+    anchors = get_anchors(root)  # procedural factories' named points, asset frame
     instancers = instancers_of([root, *root.children_recursive])
     corners = instance_corners(instancers)  # while the instancers are still in the scene
     obj = bake_to_one_mesh([root, *root.children_recursive], keep=instancers, what=f"{root.name}: the factory")
     strays = drop_strays(obj)
     obj.name = f"{ASSET_PREFIX}{factory.rsplit('.', 1)[1]}_{seed}"
     labelled_materials(obj)
-    verts = normalise(obj, front_yaw, instancers, corners)
+    verts, moved = normalise(obj, front_yaw, instancers, corners, carry=np.array(list(anchors.values())))
     supports = find_supports(*polygon_arrays(obj.data), verts)
     size = evaluated_size(obj)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -348,7 +354,8 @@ def build_asset(factory: str, seed: int, front_yaw: float, out_path: Path, spawn
     build_s = time.perf_counter() - t0
     facts = {"object": obj.name, "size": [round(v, 5) for v in size], "vertices": len(verts),
              "faces": len(obj.data.polygons), "instances": instance_count(obj), "supports": supports,
-             "stray_vertices_dropped": strays,
-             "build_s": round(build_s, 3)}
+             "stray_vertices_dropped": strays, "anchors": {k: [round(float(c), 5) for c in p]
+                                                           for k, p in zip(anchors, moved)},
+             "materials": len(obj.data.materials), "build_s": round(build_s, 3)}
     clear_scene()
     return facts

@@ -276,9 +276,9 @@ def apply_shading_levers(settings) -> None:
         drop_bump()
 
 
-def _infinigen_material(spec: Material) -> bpy.types.Material:
-    """Infinigen's material ``spec.kind`` (a class with ``generate()`` or a ``shader_*`` function) generated
-    with ``spec.seed``, made to write the label AOVs."""
+def infinigen_library_material(kind: str, seed: int) -> bpy.types.Material:
+    """Infinigen's material ``kind`` (``module.Class`` with ``generate()``, or ``module.shader_fn``, under
+    ``infinigen.assets.materials``) generated with ``seed``, made to write the label AOVs."""
     import importlib
 
     from pipeline.render.infinigen_boot import init_infinigen
@@ -288,13 +288,17 @@ def _infinigen_material(spec: Material) -> bpy.types.Material:
 
     from infinigen.core.surface import shaderfunc_to_material
 
-    module, name = spec.kind[len(INFINIGEN_PREFIX):].rsplit(".", 1)
+    module, name = kind.rsplit(".", 1)
     made = getattr(importlib.import_module(f"infinigen.assets.materials.{module}"), name)
-    with FixedSeed(spec.seed):
+    with FixedSeed(seed):
         mat = shaderfunc_to_material(made) if name.startswith("shader_") else made().generate()
     add_label_aovs(mat)
     mat.displacement_method = "BUMP"  # true displacement would move surfaces away from the label geometry
     return mat
+
+
+def _infinigen_material(spec: Material) -> bpy.types.Material:
+    return infinigen_library_material(spec.kind[len(INFINIGEN_PREFIX):], spec.seed)
 
 
 USER_MATERIAL_PREFIX = "user_material_"  # name prefix of the material a user-material bank file holds

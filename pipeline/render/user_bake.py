@@ -113,8 +113,8 @@ def bake_model(job: dict) -> dict:
         obj.data.vertices.foreach_get("co", co)
         pts = np.concatenate([co.reshape(-1, 3), corners])
         scale = job["target_size"] / max(float((pts.max(axis=0) - pts.min(axis=0)).max()), 1e-9)
-    verts = normalise(obj, math.radians(job.get("front_yaw_deg", 0.0)), instancers, corners, scale,
-                      instances_only=True)
+    verts, _ = normalise(obj, math.radians(job.get("front_yaw_deg", 0.0)), instancers, corners, scale,
+                         instances_only=True)
     supports = find_supports(*polygon_arrays(obj.data), verts)
     size = evaluated_size(obj)
     Path(job["out"]).parent.mkdir(parents=True, exist_ok=True)
