@@ -30,7 +30,7 @@ from pipeline.shards.tar_reader import iter_samples
 from pipeline.shards.members import read_png
 from pipeline.taxonomy import benchmark_classes, load_taxonomy, mapping
 from scenes import get_family
-from scenes.validity import reason_code
+from scenes.shared.validity import reason_code
 
 
 def view_kinds_and_timings(dataset: str) -> tuple[Counter, dict[str, list[float]]]:

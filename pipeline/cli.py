@@ -71,7 +71,7 @@ def _assets_check(args) -> int:
 
 def _assets_sha256(args) -> int:
     from pipeline.shards.storage import file_sha256
-    from scenes.user_assets import folder_sha256
+    from scenes.shared.user_assets import folder_sha256
 
     for path in args.paths:
         p = Path(path)

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 from pipeline import tasks
 from pipeline.errors import BadInput
 from pipeline.render.settings import RenderSettings
-from scenes.validity import ViewRules
+from scenes.shared.validity import ViewRules
 
 
 def _known_task(name: str) -> str:
@@ -63,7 +63,7 @@ class ShardSettings(_Strict):
 
 
 class AssetSettings(_Strict):
-    """The user's own models, HDRIs and PBR materials (:mod:`scenes.user_assets`): the manifest listing
+    """The user's own models, HDRIs and PBR materials (:mod:`scenes.shared.user_assets`): the manifest listing
     them, the root their paths are relative to, and how often scenes use them.
 
     ``use_prob``: the chance that a scene places user models (then ``per_scene`` of them, drawn from those
@@ -98,7 +98,7 @@ class BankSettings(_Strict):
     @field_validator("per_factory")
     @classmethod
     def _known_factories(cls, v: dict[str, int]) -> dict[str, int]:
-        from scenes.assets import bank_factories
+        from scenes.shared.assets import bank_factories
 
         unknown = sorted(set(v) - set(bank_factories()))
         if unknown:

@@ -28,8 +28,8 @@ from pipeline.shards.schema import VIEW_JSON, conform
 from pipeline.shards.storage import Output
 from pipeline.shards.writer import ShardSeries
 from scenes import get_family
-from scenes.content import Catalogue
-from scenes.validity import check_cameras, check_view
+from scenes.shared.content import Catalogue
+from scenes.shared.validity import check_cameras, check_view
 from pipeline.scratch import remove_scratch, scratch_dir
 
 

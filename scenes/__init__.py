@@ -1,11 +1,11 @@
 """Scene families: procedural generators that turn ``(params, seed)`` into a :class:`pipeline.scene_spec.SceneSpec`.
 
 ``generate(params, seed, scene_id, catalogue=None)``: ``catalogue`` is the asset bank's
-:class:`scenes.content.Catalogue`, which families with ``content: infinigen`` draw their assets from.
+:class:`scenes.shared.content.Catalogue`, which families with ``content: infinigen`` draw their assets from.
 
 ``FAMILIES`` registers every family explicitly: name -> ``(params model, generate)``.
 ``generate(params, seed, scene_id)`` is pure: the same inputs give an identical spec. Every family's
-``generate`` is wrapped by :func:`scenes.user_content.dress` (user materials, the HDRI pool and its
+``generate`` is wrapped by :func:`scenes.shared.user_content.dress` (user materials, the HDRI pool and its
 rotation), so that step has one home.
 """
 
@@ -16,8 +16,11 @@ from typing import Callable
 from pydantic import BaseModel
 
 from pipeline.scene_spec import SceneSpec
-from scenes import calibration, indoor, nature, outdoor
-from scenes.user_content import dress
+from scenes.calibration import family as calibration
+from scenes.indoor import family as indoor
+from scenes.nature import family as nature
+from scenes.street import family as outdoor
+from scenes.shared.user_content import dress
 
 Generate = Callable[..., SceneSpec]
 Family = tuple[type[BaseModel], Generate]

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from pipeline.taxonomy import class_id
-from scenes.calibration import CalibrationParams, generate
+from scenes.calibration.family import CalibrationParams, generate
 
 pytestmark = [pytest.mark.blender, pytest.mark.xdist_group("blender")]
 
@@ -156,7 +156,7 @@ def rendered():
     return spec, views, [_analytic_view(spec, i) for i in range(len(spec.cameras))]
 
 
-SMOOTH_SPHERE = 6  # instance id of the smooth-shaded sphere (scenes.calibration)
+SMOOTH_SPHERE = 6  # instance id of the smooth-shaded sphere (scenes.calibration.family)
 
 
 def _angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from pipeline.plan import plan_units
 from pipeline.shards.members import read_exr, read_png
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
-from scenes.calibration import generate
+from scenes.calibration.family import generate
 from test_calibration import SMOOTH_SPHERE, _analytic_view, _angle_deg, _interior
 
 pytestmark = [pytest.mark.blender, pytest.mark.ray, pytest.mark.xdist_group("render")]

@@ -295,7 +295,7 @@ def test_indoor_closeups_render_near_surfaces():
     from pipeline.render.settings import RenderSettings
     from pipeline.render.worker import RenderWorker
     from scenes import build
-    from scenes.validity import ViewRules, check_view
+    from scenes.shared.validity import ViewRules, check_view
 
     params = {"content": "primitive", "views": 1, "closeup_prob": 1.0, "resolutions": [[64, 48]]}
     with RenderWorker(RenderSettings(quality="draft", samples=2, threads=1)) as worker:

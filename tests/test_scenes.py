@@ -12,12 +12,12 @@ from pydantic import ValidationError
 from pipeline.scene_spec import SceneSpec
 from pipeline.taxonomy import benchmark_classes, load_taxonomy
 from scenes import FAMILIES, build, get_family
-from scenes.assets import hdris
+from scenes.shared.assets import hdris
 from tiny_job import primitive_params
-from scenes.common import PAPER_BUCKETS
-from scenes.geometry import part_aabb, parts_aabb
-from scenes.materials import COLORS, KINDS
-from scenes.validity import check_cameras
+from scenes.shared.common import PAPER_BUCKETS
+from scenes.shared.geometry import part_aabb, parts_aabb
+from scenes.shared.materials import COLORS, KINDS
+from scenes.shared.validity import check_cameras
 
 GENERATED = ("indoor_room", "outdoor_street", "outdoor_nature")
 SEEDS = range(12)

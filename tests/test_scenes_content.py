@@ -8,9 +8,9 @@ import pytest
 
 from pipeline.bank.plan import _supports
 from scenes import build
-from scenes.assets import infinigen_factories
-from scenes.content import Catalogue, Variant
-from scenes.geometry import part_aabb
+from scenes.shared.assets import infinigen_factories
+from scenes.shared.content import Catalogue, Variant
+from scenes.shared.geometry import part_aabb
 
 SIZES = {"chair": (0.5, 0.55, 0.9), "desk_chair": (0.6, 0.6, 1.1), "armchair": (0.9, 0.85, 0.85),
          "sofa": (2.0, 0.95, 0.85), "bed": (1.6, 2.1, 1.0), "table": (1.4, 0.9, 0.75),
@@ -187,14 +187,17 @@ def test_family_whose_factories_have_no_variants_gets_an_empty_catalogue_not_an_
     from pipeline.bank.build import job_catalogue
     from pipeline.config import parse_config
 
+    from scenes.shared.assets import bank_factories
+
+    none = {name: 0 for name, f in bank_factories().items() if "outdoor_street" in f.families}
     config = parse_config({"name": "t", "scenes": [{"family": "outdoor_street", "count": 1, "params": {"views": 1}}],
-                           "bank": {"per_factory": {"TreeFactory": 0, "BushFactory": 0}}})
+                           "bank": {"per_factory": none}})
     catalogue = job_catalogue(config, str(tmp_path / "bank"))
     assert catalogue is not None and len(catalogue) == 0
     spec = build("outdoor_street", {"views": 1}, 0, "s", catalogue)
     road = next(o for o in spec.objects if o.class_name == "road")
     assert road.parts[0].material.kind.startswith("infinigen:")  # materials stay Infinigen
-    assert not any(o.source.startswith("infinigen:") for o in spec.objects)
+    assert not any(o.source.startswith(("infinigen:", "procedural:")) for o in spec.objects)
 
 
 def test_a_broken_bake_is_left_out_of_the_catalogue_so_the_primitive_stands_in():

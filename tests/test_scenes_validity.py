@@ -10,7 +10,7 @@ import pytest
 from pipeline.scene_spec import Camera, look_at
 from pipeline.taxonomy import class_id
 from scenes import build
-from scenes.validity import CODES, ViewRules, check_cameras, check_view, reason_code
+from scenes.shared.validity import CODES, ViewRules, check_cameras, check_view, reason_code
 
 SKY = class_id("sky")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.taxonomy import benchmark_classes, class_id, class_name, load_taxonomy, mapping
-from scenes.assets import generators
+from scenes.shared.assets import generators
 
 
 def test_ids_unique_and_round_trip():

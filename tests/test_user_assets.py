@@ -14,10 +14,10 @@ import yaml
 from asset_kit import sha, write_exr, write_glb, write_obj, write_pbr
 from pipeline.cli import main
 from scenes import build
-from scenes.assets import AssetError, hdris_for
-from scenes.content import Catalogue, UserContent, UserRef, Variant
-from scenes.user_assets import check_library, folder_sha256, load_user_library, material_maps, plausible_size
-from scenes.user_content import dress, models_for
+from scenes.shared.assets import AssetError, hdris_for
+from scenes.shared.content import Catalogue, UserContent, UserRef, Variant
+from scenes.shared.user_assets import check_library, folder_sha256, load_user_library, material_maps, plausible_size
+from scenes.shared.user_content import dress, models_for
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import yaml
 from asset_kit import (sha, write_exr, write_glb, write_obj, write_pbr, write_ply, write_stl, write_usda,
                        write_with_blender)
 from pipeline.config import parse_config
-from scenes.assets import AssetError
-from scenes.user_assets import check_library, folder_sha256, load_user_library
+from scenes.shared.assets import AssetError
+from scenes.shared.user_assets import check_library, folder_sha256, load_user_library
 
 pytestmark = [pytest.mark.blender, pytest.mark.xdist_group("render")]
 

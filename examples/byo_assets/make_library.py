@@ -203,7 +203,7 @@ def main() -> None:
     ap.add_argument("--out", default="out/byo_assets/library")
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from scenes.user_assets import folder_sha256
+    from scenes.shared.user_assets import folder_sha256
 
     out = Path(args.out)
     models = export_models(Path(args.bank), out)

@@ -18,8 +18,8 @@ from pipeline.bank.store import AssetBank, BankEntry
 from pipeline.config import JobConfig
 from pipeline.shards import layout
 from pipeline.shards.storage import file_sha256
-from scenes.assets import bank_factories
-from scenes.content import Catalogue, UserContent
+from scenes.shared.assets import bank_factories
+from scenes.shared.content import Catalogue, UserContent
 from pipeline.scratch import remove_scratch, scratch_dir
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pipeline.bank.store import BankEntry, entry_key
 from pipeline.config import JobConfig
-from scenes.assets import PROCEDURAL_PACKAGE, bank_factories
-from scenes.content import Catalogue, Variant
+from scenes.shared.assets import PROCEDURAL_PACKAGE, bank_factories
+from scenes.shared.content import Catalogue, Variant
 
 
 log = logging.getLogger(__name__)

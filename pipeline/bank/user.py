@@ -1,7 +1,7 @@
 """The user's asset library in the asset bank: check it, bake what is missing, describe it for scenes.
 
 Runs on the machine that starts the job (where ``assets.root`` is), before anything renders: the
-library is checked (:func:`scenes.user_assets.check_library`), models and materials not yet in the bank
+library is checked (:func:`scenes.shared.user_assets.check_library`), models and materials not yet in the bank
 are baked in one child process (:mod:`pipeline.render.user_bake`: Blender never loads into the driver,
 and an importer that crashes takes only the child down), HDRIs are stored as they are. Render workers
 anywhere then read them from the bank like Infinigen assets. Keys are content-addressed (the file's
@@ -21,9 +21,9 @@ from pipeline.bank.store import AssetBank, BankEntry, entry_key
 from pipeline.config import JobConfig
 from pipeline.scratch import remove_scratch, scratch_dir
 from pipeline.shards.storage import file_sha256
-from scenes.assets import AssetError
-from scenes.content import UserContent, UserRef, Variant
-from scenes.user_assets import Checked, UserLibrary, check_library, check_size, load_user_library
+from scenes.shared.assets import AssetError
+from scenes.shared.content import UserContent, UserRef, Variant
+from scenes.shared.user_assets import Checked, UserLibrary, check_library, check_size, load_user_library
 
 LIBRARY = "user"  # library_version of user entries
 USER_BAKE = 2  # in every user entry's key: bump when pipeline.render.user_bake changes what it writes (2: instancers keep their own mesh)

@@ -17,7 +17,7 @@ from mathutils import Vector
 
 from pipeline.render.asset_build import build_asset
 from pipeline.render.blender_scene import ASSET_PREFIX, clear_scene
-from scenes.assets import bank_factories
+from scenes.shared.assets import bank_factories
 
 
 def _checker_ground(size: float) -> None:

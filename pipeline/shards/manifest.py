@@ -31,7 +31,7 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
     """Publish the card and the manifest from the done-records of ``unit_ids`` (all must exist).
 
     ``user_licences``: name -> {kind, licence, path, sha256} of the user's assets
-    (:meth:`scenes.user_assets.UserLibrary.licences`); the manifest credits those that appear in the
+    (:meth:`scenes.shared.user_assets.UserLibrary.licences`); the manifest credits those that appear in the
     dataset (``user_assets``)."""
     per_task: Counter = Counter()
     used: Counter = Counter()

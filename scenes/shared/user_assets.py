@@ -2,7 +2,7 @@
 
 One YAML file (``assets.manifest`` in the job config; paths relative to ``assets.root``) with three
 lists: ``models``, ``hdris`` and ``materials``. Everything that can be known without Blender is checked
-here, before anything renders, and refused with an :class:`~scenes.assets.AssetError` naming the entry:
+here, before anything renders, and refused with an :class:`~scenes.shared.assets.AssetError` naming the entry:
 a missing file, a wrong sha256, a path outside the root, an unknown class or family, a placement the
 family does not offer, a Draco-compressed glTF (the pip ``bpy`` has no Draco decoder), an HDRI that is
 not a float image, a material folder without a colour map, a target size implausible for the class.
@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from pipeline.shards.storage import file_sha256
 from pipeline.taxonomy import load_taxonomy
-from scenes.assets import AssetError, generators
+from scenes.shared.assets import AssetError, generators
 
 MODEL_FORMATS = {".gltf": "gltf", ".glb": "gltf", ".obj": "obj", ".fbx": "fbx", ".ply": "ply", ".stl": "stl",
                  ".usd": "usd", ".usda": "usd", ".usdc": "usd", ".usdz": "usd", ".blend": "blend"}

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 import random
 
-from scenes.geometry import box, cylinder, sphere
-from scenes.materials import material
-from scenes.piece import Piece, Support
-from scenes.sizes import sample
+from scenes.shared.geometry import box, cylinder, sphere
+from scenes.shared.materials import material
+from scenes.shared.piece import Piece, Support
+from scenes.shared.sizes import sample
 
 ITEM_GAP = 0.015
 

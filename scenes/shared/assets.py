@@ -1,6 +1,6 @@
 """The asset manifest: procedural generators, Infinigen factories and bundled HDRIs, loaded and checked.
 
-Nothing here imports Blender. The user's own models, HDRIs and materials are :mod:`scenes.user_assets`.
+Nothing here imports Blender. The user's own models, HDRIs and materials are :mod:`scenes.shared.user_assets`.
 """
 
 from __future__ import annotations

@@ -17,17 +17,17 @@ from pydantic import Field, field_validator
 
 from pipeline.errors import SceneRejected
 from pipeline.scene_spec import Light, SceneSpec, World
-from scenes import clutter, decor, fixtures, furniture
-from scenes.assets import hdris_for
-from scenes.content import Catalogue, Content, kit_for
-from scenes.common import ObjectSet, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
-from scenes.geometry import AABB, box
-from scenes.layout import Layout, Member
-from scenes.materials import infinigen_material, material
-from scenes.openings import door_clearance, door_parts, opening_asset, plan_openings, window_parts
-from scenes.rooms import Opening, Room, sample_room, shell_parts
-from scenes.sizes import sample
-from scenes.user_content import models_for
+from scenes.indoor import clutter, decor, fixtures, furniture
+from scenes.shared.assets import hdris_for
+from scenes.shared.content import Catalogue, Content, kit_for
+from scenes.shared.common import ObjectSet, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
+from scenes.shared.geometry import AABB, box
+from scenes.indoor.layout import Layout, Member
+from scenes.shared.materials import infinigen_material, material
+from scenes.indoor.openings import door_clearance, door_parts, opening_asset, plan_openings, window_parts
+from scenes.indoor.rooms import Opening, Room, sample_room, shell_parts
+from scenes.shared.sizes import sample
+from scenes.shared.user_content import models_for
 
 FAMILY = "indoor_room"
 SHELL = ("floor", "ceiling", "wall", "terrain")  # surfaces the camera is kept away from by the room margins
@@ -386,7 +386,7 @@ def _wall_decor(rng: random.Random, layout: Layout, room_type: str) -> None:
 
 
 def _user_models(rng: random.Random, layout: Layout, models: list) -> None:
-    """The user's models (:mod:`scenes.user_content`): on free floor, back against a wall, or on a free
+    """The user's models (:mod:`scenes.shared.user_content`): on free floor, back against a wall, or on a free
     support surface (a table, counter or shelf), each where it fits without overlaps, else left out."""
     for piece, placement in models:
         if placement == "floor":

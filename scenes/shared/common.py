@@ -14,8 +14,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from pipeline.scene_spec import Camera, Light, SceneObject, Vec3, World, look_at
 from pipeline.taxonomy import class_id
-from scenes.geometry import AABB, part_aabb, parts_aabb
-from scenes.piece import Piece
+from scenes.shared.geometry import AABB, part_aabb, parts_aabb
+from scenes.shared.piece import Piece
 
 # The paper's ~1 MP aspect-ratio buckets (width, height).
 PAPER_BUCKETS: tuple[tuple[int, int], ...] = ((1200, 896), (1264, 848), (992, 1072))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from scenes.geometry import box
-from scenes.materials import material
-from scenes.sizes import sample
+from scenes.shared.geometry import box
+from scenes.shared.materials import material
+from scenes.shared.sizes import sample
 
 Point = tuple[float, float]
 

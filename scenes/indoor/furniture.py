@@ -1,7 +1,7 @@
 """Furniture generators: tables, seating, beds, storage and lamps built from box/cylinder parts.
 
-Each generator draws its sizes from ``assets_manifest/generators.yaml`` (via :mod:`scenes.sizes`) and
-returns a :class:`~scenes.piece.Piece` in its local frame (origin on the floor, front towards +Y).
+Each generator draws its sizes from ``assets_manifest/generators.yaml`` (via :mod:`scenes.shared.sizes`) and
+returns a :class:`~scenes.shared.piece.Piece` in its local frame (origin on the floor, front towards +Y).
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import random
 
 from pipeline.scene_spec import Light
-from scenes.geometry import box, cylinder, sphere
-from scenes.materials import material
-from scenes.piece import Piece, Support
-from scenes.sizes import sample
+from scenes.shared.geometry import box, cylinder, sphere
+from scenes.shared.materials import material
+from scenes.shared.piece import Piece, Support
+from scenes.shared.sizes import sample
 
 
 def _legs(w: float, d: float, h: float, leg: float, mat, inset: float = 0.04, round_legs: bool = False):

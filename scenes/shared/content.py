@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from typing import Callable, Literal
 
 from pipeline.scene_spec import Material, Part
-from scenes.geometry import AABB
-from scenes.piece import Piece, Support
+from scenes.shared.geometry import AABB
+from scenes.shared.piece import Piece, Support
 
 Content = Literal["infinigen", "primitive"]
 # placeholder: assets bring their own materials, whose colours are procedural and so have no name

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 import random
 
-from scenes.geometry import box
-from scenes.materials import material
-from scenes.piece import Piece
-from scenes.rooms import Opening, Room, edge_box
-from scenes.sizes import sample
+from scenes.shared.geometry import box
+from scenes.shared.materials import material
+from scenes.shared.piece import Piece
+from scenes.indoor.rooms import Opening, Room, edge_box
+from scenes.shared.sizes import sample
 
 
 def television(rng: random.Random, stand: bool) -> Piece:

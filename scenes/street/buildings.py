@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 
 from pipeline.scene_spec import Material
-from scenes.geometry import box
-from scenes.materials import material
-from scenes.piece import Piece
-from scenes.sizes import sample
+from scenes.shared.geometry import box
+from scenes.shared.materials import material
+from scenes.shared.piece import Piece
+from scenes.shared.sizes import sample
 
 MAX_COLUMNS = 8
 

@@ -11,10 +11,10 @@ import math
 import random
 from dataclasses import dataclass
 
-from scenes.content import Kit
-from scenes.geometry import AABB
-from scenes.piece import Piece
-from scenes.rooms import Room
+from scenes.shared.content import Kit
+from scenes.shared.geometry import AABB
+from scenes.shared.piece import Piece
+from scenes.indoor.rooms import Room
 
 GAP = 0.02  # minimum air between independent pieces
 

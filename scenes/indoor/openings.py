@@ -13,12 +13,12 @@ from dataclasses import replace
 
 import math
 
-from scenes.content import Kit, variant_piece
-from scenes.geometry import AABB, parts_aabb
-from scenes.piece import Piece
-from scenes.materials import material
-from scenes.rooms import Opening, Room, edge_box
-from scenes.sizes import sample
+from scenes.shared.content import Kit, variant_piece
+from scenes.shared.geometry import AABB, parts_aabb
+from scenes.shared.piece import Piece
+from scenes.shared.materials import material
+from scenes.indoor.rooms import Opening, Room, edge_box
+from scenes.shared.sizes import sample
 
 LINING = 0.02  # jamb lining thickness around a hole
 CORNER_GAP = 0.3  # keep holes this far from wall ends

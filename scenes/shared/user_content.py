@@ -3,8 +3,8 @@ that dress it (pure: plain data in, plain data out, no Blender).
 
 Models: with ``use_prob`` a scene of a family that offers placements places ``per_scene`` models drawn
 from those the family may use; each family puts them where their ``placement`` says with its own
-no-overlap layout code (:func:`scenes.indoor`, :func:`scenes.outdoor`, :func:`scenes.nature` call
-:func:`models_for`). Materials: with ``use_prob`` per class, every object of a class a user material
+no-overlap layout code (:mod:`scenes.indoor.family`, :mod:`scenes.street.family` and
+:mod:`scenes.nature.family` call :func:`models_for`). Materials: with ``use_prob`` per class, every object of a class a user material
 applies to takes it. HDRIs: an HDRI-lit world draws its map from the pool of the bundled maps for its
 use plus the user's (one pool, each map equally likely), at a random rotation and, for a user map, a
 strength from its range. These draws use their own random streams, so a job without user content
@@ -18,10 +18,10 @@ import random
 from dataclasses import replace
 
 from pipeline.scene_spec import USER_PREFIX, Material, SceneSpec
-from scenes.assets import hdris_for
-from scenes.content import Catalogue, variant_piece
-from scenes.piece import Piece
-from scenes.user_assets import HDRI_USE_OF_FAMILY
+from scenes.shared.assets import hdris_for
+from scenes.shared.content import Catalogue, variant_piece
+from scenes.shared.piece import Piece
+from scenes.shared.user_assets import HDRI_USE_OF_FAMILY
 
 def models_for(catalogue: Catalogue | None, family: str, seed: int) -> list[tuple[Piece, str]]:
     """The user models a scene of ``family`` with ``seed`` places, each as a piece standing at the origin

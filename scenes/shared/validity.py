@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.scene_spec import SceneSpec
 from pipeline.taxonomy import class_id
-from scenes.geometry import AABB, part_aabb, parts_aabb
+from scenes.shared.geometry import AABB, part_aabb, parts_aabb
 
 CODES = ("camera_inside", "too_close", "too_few_classes", "too_much_sky", "no_surface")
 

@@ -122,5 +122,5 @@ def generate(params: CalibrationParams, seed: int, scene_id: str, catalogue=None
         world=World(kind="color", color=(0.4, 0.55, 0.8), strength=0.5),
         cameras=cameras,
         extra={"analytic": analytic,
-               "surface": "sphere = convex polyhedron of its flat UV facets (see scenes.calibration)"},
+               "surface": "sphere = convex polyhedron of its flat UV facets (see scenes.calibration.family)"},
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-from scenes.geometry import box, cylinder
-from scenes.materials import material
-from scenes.piece import Piece, Support
-from scenes.sizes import sample
+from scenes.shared.geometry import box, cylinder
+from scenes.shared.materials import material
+from scenes.shared.piece import Piece, Support
+from scenes.shared.sizes import sample
 
 
 def toilet(rng: random.Random) -> Piece:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 import random
 
-from scenes.geometry import box, cylinder, sphere
-from scenes.materials import material
-from scenes.piece import Piece
-from scenes.sizes import sample
-from scenes.vehicles import Mount
+from scenes.shared.geometry import box, cylinder, sphere
+from scenes.shared.materials import material
+from scenes.shared.piece import Piece
+from scenes.shared.sizes import sample
+from scenes.street.vehicles import Mount
 
 
 def _limb(top, bottom, d: float, mat):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 import random
 
-from scenes.geometry import box, cylinder
-from scenes.materials import material
-from scenes.piece import Piece
-from scenes.sizes import sample
+from scenes.shared.geometry import box, cylinder
+from scenes.shared.materials import material
+from scenes.shared.piece import Piece
+from scenes.shared.sizes import sample
 
 FACE_X = (0.0, math.pi / 2, 0.0)  # turns a cylinder's axis from z onto x
 

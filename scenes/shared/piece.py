@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, replace
 
 from pipeline.scene_spec import Light, Part
-from scenes.geometry import AABB, parts_aabb, place
+from scenes.shared.geometry import AABB, parts_aabb, place
 
 
 @dataclass(frozen=True)

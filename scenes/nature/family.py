@@ -13,15 +13,15 @@ from pydantic import Field
 
 from pipeline.errors import SceneRejected
 from pipeline.scene_spec import USER_PREFIX, Part, SceneSpec
-from scenes import plants
-from scenes.assets import hdris_for
-from scenes.content import Catalogue, Content, kit_for
-from scenes.common import IntRange, Occupancy, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
-from scenes.geometry import box, cone, sphere
-from scenes.materials import infinigen_material, material
-from scenes.piece import Piece
-from scenes.sizes import sample
-from scenes.user_content import models_for
+from scenes.shared import plants
+from scenes.shared.assets import hdris_for
+from scenes.shared.content import Catalogue, Content, kit_for
+from scenes.shared.common import IntRange, Occupancy, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
+from scenes.shared.geometry import box, cone, sphere
+from scenes.shared.materials import infinigen_material, material
+from scenes.shared.piece import Piece
+from scenes.shared.sizes import sample
+from scenes.shared.user_content import models_for
 
 FAMILY = "outdoor_nature"
 EXTENT = 400.0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-from scenes.geometry import box, cone, cylinder, sphere
-from scenes.materials import material
-from scenes.piece import Piece
-from scenes.sizes import sample
+from scenes.shared.geometry import box, cone, cylinder, sphere
+from scenes.shared.materials import material
+from scenes.shared.piece import Piece
+from scenes.shared.sizes import sample
 
 
 def tree(rng: random.Random, name: str = "tree") -> Piece:

@@ -16,15 +16,16 @@ from pydantic import Field
 
 from pipeline.errors import SceneRejected
 from pipeline.scene_spec import Light, SceneSpec, World
-from scenes import buildings, people, plants, streetfurniture as sf, vehicles
-from scenes.assets import hdris_for
-from scenes.content import Catalogue, Content, Kit, kit_for
-from scenes.common import IntRange, Occupancy, Range, ViewParams, camera, sun_and_sky, uniform
-from scenes.geometry import box
-from scenes.materials import infinigen_material, material
-from scenes.piece import Piece
-from scenes.sizes import sample
-from scenes.user_content import models_for
+from scenes.street import buildings, people, street_furniture as sf, vehicles
+from scenes.shared import plants
+from scenes.shared.assets import hdris_for
+from scenes.shared.content import Catalogue, Content, Kit, kit_for
+from scenes.shared.common import IntRange, Occupancy, Range, ViewParams, camera, sun_and_sky, uniform
+from scenes.shared.geometry import box
+from scenes.shared.materials import infinigen_material, material
+from scenes.shared.piece import Piece
+from scenes.shared.sizes import sample
+from scenes.shared.user_content import models_for
 
 FAMILY = "outdoor_street"
 EXTENT = 400.0  # half-length of road, sidewalks and lots; beyond it only sky
@@ -299,7 +300,7 @@ def _sidewalk_items(rng: random.Random, occ: Occupancy, st: Street) -> None:
 
 
 def _user_models(rng: random.Random, occ: Occupancy, st: Street, models: list) -> None:
-    """The user's street models (:mod:`scenes.user_content`) on a sidewalk, front to the road, where free."""
+    """The user's street models (:mod:`scenes.shared.user_content`) on a sidewalk, front to the road, where free."""
     for piece, _placement in models:
         depth = piece.bbox.size[1]
         inner, outer = st.half + st.curb_w + depth / 2 + 0.1, st.lot - depth / 2 - 0.1

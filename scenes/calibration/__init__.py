@@ -1,0 +1,1 @@
+"""Family ``calibration``: analytic scenes whose labels are known in closed form."""

@@ -1,0 +1,1 @@
+"""Family ``outdoor_nature``: landscapes with trees, bushes and rocks."""
