@@ -80,7 +80,7 @@ class SceneObject:
     parts: tuple[Part, ...]
     supported_by: int | None = None  # instance id of the object this one stands on, if any
     asset: str | None = None  # assets_manifest entry name for user assets
-    source: str = ""  # provenance: "infinigen:<Factory>", "user:<asset>" or "primitive:<generator>"
+    source: str = ""  # provenance: "infinigen:<Factory>", "procedural:<Factory>", "user:<asset>" or "primitive:<generator>"
 
 
 @dataclass(frozen=True)

@@ -55,12 +55,13 @@ def infinigen_families(config: JobConfig) -> set[str]:
 
 def bank_items(config: JobConfig) -> list[BankItem]:
     """Entries for every factory a family with ``content: infinigen`` places: seeds 0..n-1, n from
-    ``bank.per_factory`` or ``bank.variants``. Factory order is the manifest's."""
+    ``bank.per_factory``, else ``bank.variants`` times the factory's ``variety``. Factory order is the
+    manifests' (Infinigen's, then ours)."""
     families = infinigen_families(config)
     items = []
     for name, f in bank_factories().items():
         if families & set(f.families):
-            n = config.bank.per_factory.get(name, config.bank.variants)
+            n = config.bank.per_factory.get(name, config.bank.variants * f.variety)
             lib = library_version(f.origin)
             items += [BankItem(name, seed, entry_key(f.import_path, seed, lib, f.spawn or None)) for seed in range(n)]
     return items

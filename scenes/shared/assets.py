@@ -97,6 +97,8 @@ class BankFactory(BaseModel):
     front_yaw: float = math.pi / 2
     supports: Literal["none", "top", "all", "largest"] = "none"
     slow: bool = False
+    variety: int = Field(1, ge=1, description="variants per bank.variants: factories placed many times per "
+                         "scene (people, buildings) need more seeds for a street not to repeat itself")
     spawn: dict[str, float] = Field(default_factory=dict, description="keyword arguments of spawn_asset (e.g. "
                                     "distance: the viewing distance in metres Infinigen sets mesh detail for); "
                                     "part of every bank key")

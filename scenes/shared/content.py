@@ -110,6 +110,15 @@ class Kit:
             return (self.swap(role, made[0], rng, max_size), *made[1:])
         return self.swap(role, made, rng, max_size)
 
+    def variants(self, role: str) -> tuple[Variant, ...]:
+        """The bank variants of ``role`` (none with primitives only)."""
+        return () if self.catalogue is None else self.catalogue.for_role(role)
+
+    def piece(self, role: str, rng: random.Random) -> Piece | None:
+        """A bank variant of ``role`` standing on z = 0 (for pieces that have no primitive), or ``None``."""
+        found = self.variants(role)
+        return variant_piece(rng.choice(found)) if found else None
+
     def pick(self, role: str, rng: random.Random, fits: Callable[[tuple[float, float, float]], bool]
              ) -> Variant | None:
         """A bank variant of ``role`` whose size passes ``fits``, or ``None`` (primitives only, or none fits).
@@ -137,7 +146,8 @@ def asset_piece(variant: Variant, stand_in: Piece) -> Piece:
 
     Anchoring: the footprint centre stays where the stand-in's was (layouts space group members by
     half-sizes from the centre), and the bottom stays on the stand-in's bottom, or the top on its top for
-    pieces hung from their origin (ceiling lights). Lights the stand-in carried move with the size
+    pieces hung from their origin (ceiling lights). A procedural asset with a ``base`` anchor (the foot
+    of a lamp post whose arm overhangs the road) puts that point on the stand-in's origin instead. Lights the stand-in carried move with the size
     change; support surfaces are the asset's own, marked soft if the stand-in's were.
     """
     w, d, h = variant.size
@@ -145,6 +155,9 @@ def asset_piece(variant: Variant, stand_in: Piece) -> Piece:
     hung = old.hi[2] <= 1e-6
     cx = (old.lo[0] + old.hi[0]) / 2
     cy = (old.lo[1] + old.hi[1]) / 2
+    if any(k == "base" for k, _ in variant.anchors):
+        base = variant.anchor("base")
+        cx, cy = -base[0], -base[1]
     cz = old.hi[2] - h / 2 if hung else old.lo[2] + h / 2
     part = Part("asset", (cx, cy, cz), (w, d, h), ASSET_MATERIAL, asset=variant.key)
     ow, od, oh = (max(old.hi[i] - old.lo[i], 1e-6) for i in range(3))
@@ -156,14 +169,27 @@ def asset_piece(variant: Variant, stand_in: Piece) -> Piece:
     soft = any(s.soft for s in stand_in.supports)
     supports = tuple(Support(cx + s["x0"], cy + s["y0"], cx + s["x1"], cy + s["y1"], cz + s["z"],
                              s["clearance"], soft) for s in variant.supports)
-    return Piece(variant.class_name, (part,), supports, lights, source=variant.source)
+    return Piece(variant.class_name, (part,), supports, lights, source=variant.source,
+                 anchors=_moved_anchors(variant, (cx, cy, cz)))
 
 
-def variant_piece(variant: Variant) -> Piece:
-    """``variant`` as a piece standing on z = 0, its footprint centred on the origin, front +Y."""
+def variant_piece(variant: Variant, centre: tuple[float, float, float] | None = None) -> Piece:
+    """``variant`` as a piece with its bounding box centred on ``centre`` (default: standing on z = 0,
+    footprint centred on the origin), front +Y."""
     w, d, h = variant.size
-    return Piece(variant.class_name, (Part("asset", (0.0, 0.0, h / 2), (w, d, h), ASSET_MATERIAL, asset=variant.key),),
-                 source=variant.source)
+    centre = centre or (0.0, 0.0, h / 2)
+    return Piece(variant.class_name, (Part("asset", centre, (w, d, h), ASSET_MATERIAL, asset=variant.key),),
+                 source=variant.source, anchors=_moved_anchors(variant, centre))
+
+
+def anchored_piece(variant: Variant, anchor: str, at: tuple[float, float, float]) -> Piece:
+    """``variant`` placed so that its anchor ``anchor`` lies at ``at`` (a rider's seat on a saddle)."""
+    a = variant.anchor(anchor)
+    return variant_piece(variant, (at[0] - a[0], at[1] - a[1], at[2] - a[2]))
+
+
+def _moved_anchors(variant: Variant, centre) -> tuple:
+    return tuple((k, (centre[0] + p[0], centre[1] + p[1], centre[2] + p[2])) for k, p in variant.anchors)
 
 
 def kit_for(content: Content, catalogue: Catalogue | None, family: str) -> Kit:

@@ -35,9 +35,15 @@ class Piece:
     yaw: float = 0.0
     origin: tuple[float, float, float] = (0.0, 0.0, 0.0)
     source: str = ""  # provenance of the scene object it becomes (see SceneObject.source)
+    anchors: tuple[tuple[str, tuple[float, float, float]], ...] = ()  # named points, local frame
+
+    def anchor(self, name: str) -> tuple[float, float, float] | None:
+        """Named point of a procedural bank asset in the piece's local frame (``None``: not there)."""
+        return dict(self.anchors).get(name)
 
     def placed(self, x: float, y: float, z: float = 0.0, yaw: float = 0.0) -> Piece:
-        """The same piece moved to ``(x, y, z)`` and turned by ``yaw`` (supports keep their local frame)."""
+        """The same piece moved to ``(x, y, z)`` and turned by ``yaw`` (supports and anchors keep their
+        local frame)."""
         c, s = math.cos(yaw), math.sin(yaw)
         lights = tuple(replace(li, location=(x + c * li.location[0] - s * li.location[1],
                                              y + s * li.location[0] + c * li.location[1], z + li.location[2]))

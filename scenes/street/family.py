@@ -5,6 +5,12 @@ curbs and sidewalks; lots at sidewalk level behind them with buildings, front ya
 and walls; street lights, traffic lights and signs on poles, trees, benches and bins; parked and moving
 cars, trucks, buses, a tram, motorcycles and bicycles with riders, and pedestrians. Every object is
 checked against everything placed before it, so nothing interpenetrates.
+
+With ``content: infinigen`` every piece is swapped for a bank asset of its role (our procedural
+vehicles, people, street furniture and buildings, Infinigen's trees), placed from the asset's measured
+size; heads and plates mount on their poles' anchors and riders sit on their saddles' anchors. Bollards,
+hydrants and bike racks exist only as bank assets and are placed from their own random stream, so the
+primitive mode's scenes stay as they were.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from pipeline.scene_spec import Light, SceneSpec, World
 from scenes.street import buildings, people, street_furniture as sf, vehicles
 from scenes.shared import plants
 from scenes.shared.assets import hdris_for
-from scenes.shared.content import Catalogue, Content, Kit, kit_for
+from scenes.shared.content import Catalogue, Content, Kit, anchored_piece, kit_for, variant_piece
 from scenes.shared.common import IntRange, Occupancy, Range, ViewParams, camera, sun_and_sky, uniform
 from scenes.shared.geometry import box
 from scenes.shared.materials import infinigen_material, material
@@ -31,6 +37,7 @@ FAMILY = "outdoor_street"
 EXTENT = 400.0  # half-length of road, sidewalks and lots; beyond it only sky
 TRAM_MEDIAN = 3.4  # width of the tram reservation between the two carriageways
 MARK_H = 0.003  # road markings are inset: asphalt top at -MARK_H, marking tops at 0
+RAIL_TOP = 0.01  # rail heads stand this far above the markings; a bank tram's wheels sit on them
 FACADE_MATERIALS = 3  # Infinigen facade materials per street (each one is a node tree built per scene)
 STREET_TREE_MAX = (7.0, 7.0, 14.0)  # bank trees larger than this do not fit between kerb and facades
 
@@ -104,18 +111,20 @@ def generate(params: OutdoorParams, seed: int, scene_id: str, catalogue: Catalog
     facades = [infinigen_material(rng, "facade") for _ in range(FACADE_MATERIALS)] if infinigen else None
     for side in (-1, 1):
         _buildings(rng, occ, st, side, facades, kit)
-    _signals(rng, occ, st, crossing_x)
-    lights += _street_lights(rng, occ, st, night)
-    _signs(rng, occ, st)
+    _signals(rng, occ, st, crossing_x, kit)
+    lights += _street_lights(rng, occ, st, night, kit)
+    _signs(rng, occ, st, kit)
     _trees(rng, occ, st, kit)
-    _sidewalk_items(rng, occ, st)
+    _sidewalk_items(rng, occ, st, kit)
+    _bank_only_furniture(random.Random(f"{FAMILY}:{seed}:furniture"), occ, st, crossing_x, kit)
     _user_models(random.Random(f"{FAMILY}:{seed}:user-place"), occ, st, models_for(catalogue, FAMILY, seed))
     if tram:
-        t = vehicles.tram(rng)
+        t = kit.make(vehicles.tram, rng)
         x = rng.uniform(-st.length / 2, st.length / 2)
-        occ.try_add([t.placed(x, 0.0, 0.0, rng.choice((0.0, math.pi)))])
-    _vehicles(rng, occ, st, params)
-    _people(rng, occ, st, params, crossing_x)
+        z = RAIL_TOP - t.bbox.lo[2] if t.source.startswith("procedural:") else 0.0  # wheels on the rail heads
+        occ.try_add([t.placed(x, 0.0, z, rng.choice((0.0, math.pi)))])
+    _vehicles(rng, occ, st, params, kit)
+    _people(rng, occ, st, params, crossing_x, kit)
 
     if night:
         world = World(kind="hdri", hdri=rng.choice(hdris_for("night")), strength=round(rng.uniform(0.3, 0.8), 3))
@@ -171,7 +180,8 @@ def _ground(rng: random.Random, occ: Occupancy, st: Street, tram: bool, crossing
     if tram:
         steel = material(rng, "metal", ("silver", "gray"))
         gauge = sample(rng, "train")["gauge"]
-        rails = [box((0, sy * (gauge / 2 + 0.035), (0.01 - mh) / 2), (L, 0.07, 0.01 + mh), steel) for sy in (-1, 1)]
+        rails = [box((0, sy * (gauge / 2 + 0.035), (RAIL_TOP - mh) / 2), (L, 0.07, RAIL_TOP + mh), steel)
+                 for sy in (-1, 1)]
         occ.add(Piece("rail track", tuple(rails)), ground=True)
     stone = material(rng, rng.choice(["concrete", "stone"]), ("light gray", "gray"))
     walk = material(rng, rng.choice(["concrete", "tile", "stone"]))
@@ -199,7 +209,11 @@ def _buildings(rng: random.Random, occ: Occupancy, st: Street, side: int, facade
     x = -st.length / 2
     yaw = 0.0 if side < 0 else math.pi  # building front (+y local) faces the street
     while x < st.length / 2:
-        b = buildings.building(rng, st.length / 2 - x + 8.0, rng.choice(facades) if facades else None)
+        max_w = st.length / 2 - x + 8.0
+        b = kit.make(buildings.building, rng, max_w, rng.choice(facades) if facades else None,
+                     max_size=(max_w, math.inf, math.inf))
+        if kit.variants("building") and not b.source.startswith("procedural:"):
+            break  # no bank building fits what is left of the street: an empty lot, not a box
         bw, bd = b.bbox.size[0] - 0.3, b.bbox.size[1] - 0.3
         setback = 0.0 if rng.random() < 0.65 else rng.uniform(2.5, 7.0)
         yc = side * (st.lot + setback + bd / 2 + 0.35)
@@ -234,10 +248,26 @@ def _kerb_y(st: Street, side: int, inset: float) -> float:
     return side * (st.half + st.curb_w + inset)
 
 
-def _signals(rng: random.Random, occ: Occupancy, st: Street, crossing_x: float) -> None:
+def _on_pole(kit: Kit, rng: random.Random, pole: Piece, head: Piece, pole_role: str, head_role: str,
+             anchor: str) -> tuple[Piece, Piece]:
+    """A pole and what it carries (a signal head, a sign plate), both bank assets when the bank has both
+    and the pole says where the head goes (its ``anchor``): the head's back (-x face, it faces +x) is
+    set on that point. Otherwise both stay primitives, which fit each other."""
+    heads = kit.variants(head_role)
+    if not heads or not kit.variants(pole_role):
+        return pole, head
+    swapped = kit.swap(pole_role, pole, rng)
+    at = swapped.anchor(anchor)
+    if at is None:
+        return pole, head
+    v = rng.choice(heads)
+    return swapped, variant_piece(v, (at[0] + v.size[0] / 2, at[1], at[2]))
+
+
+def _signals(rng: random.Random, occ: Occupancy, st: Street, crossing_x: float, kit: Kit) -> None:
     """Traffic lights at both ends of the crossing, facing the traffic that approaches them."""
     for side in (-1, 1):
-        pole, head = sf.traffic_light(rng)
+        pole, head = _on_pole(kit, rng, *sf.traffic_light(rng), "signal_pole", "traffic_light", "head")
         heading = 0.0 if side < 0 else math.pi
         x = crossing_x - 3.5 * math.cos(heading)
         yaw = heading + math.pi  # head faces oncoming traffic
@@ -245,27 +275,32 @@ def _signals(rng: random.Random, occ: Occupancy, st: Street, crossing_x: float) 
                      head.placed(x, _kerb_y(st, side, 0.4), st.curb_h, yaw)], gap=0.0)
 
 
-def _street_lights(rng: random.Random, occ: Occupancy, st: Street, night: bool) -> list[Light]:
+def _street_lights(rng: random.Random, occ: Occupancy, st: Street, night: bool, kit: Kit) -> list[Light]:
     lights = []
     spacing = rng.uniform(22.0, 35.0)
     x, side = -st.length / 2 + rng.uniform(0, spacing), rng.choice((-1, 1))
     while x < st.length / 2:
-        pole = sf.street_light(rng, night)
+        pole = kit.make(sf.street_light, rng, night)
         yaw = 0.0 if side < 0 else math.pi  # arm (+y local) reaches over the road
         placed = pole.placed(x, _kerb_y(st, side, 0.35), st.curb_h, yaw)
         if occ.try_add([placed]) and night:
-            b = placed.parts[2]
-            lights.append(Light("point", (b.location[0], b.location[1], b.location[2] - 0.15), rng.uniform(300, 900),
-                                color=(1.0, 0.8, 0.55), size=0.2))
+            lamp = pole.anchor("lamp")
+            if lamp is not None:
+                lx, ly = placed.to_world(lamp[0], lamp[1])
+                at = (lx, ly, st.curb_h + lamp[2] - 0.15)
+            else:
+                b = placed.parts[2]
+                at = (b.location[0], b.location[1], b.location[2] - 0.15)
+            lights.append(Light("point", at, rng.uniform(300, 900), color=(1.0, 0.8, 0.55), size=0.2))
         x += spacing
         side = -side if rng.random() < 0.7 else side
     return lights
 
 
-def _signs(rng: random.Random, occ: Occupancy, st: Street) -> None:
+def _signs(rng: random.Random, occ: Occupancy, st: Street, kit: Kit) -> None:
     for _ in range(rng.randint(2, 5)):
         side = rng.choice((-1, 1))
-        post, plate = sf.traffic_sign(rng)
+        post, plate = _on_pole(kit, rng, *sf.traffic_sign(rng), "sign_post", "traffic_sign", "plate")
         yaw = math.pi if side < 0 else 0.0  # plate faces the oncoming lane on its side
         x, y = rng.uniform(-st.length / 2, st.length / 2), _kerb_y(st, side, 0.3)
         occ.try_add([post.placed(x, y, st.curb_h, yaw), plate.placed(x, y, st.curb_h, yaw)])
@@ -283,20 +318,41 @@ def _trees(rng: random.Random, occ: Occupancy, st: Street, kit: Kit) -> None:
             x += spacing
 
 
-def _sidewalk_items(rng: random.Random, occ: Occupancy, st: Street) -> None:
+def _sidewalk_items(rng: random.Random, occ: Occupancy, st: Street, kit: Kit) -> None:
     for maker in (sf.bench, sf.trash_can):
         for _ in range(rng.randint(0, 3)):
             side = rng.choice((-1, 1))
-            p = maker(rng)
+            p = kit.make(maker, rng)
             depth = p.bbox.size[1]
             y = side * (st.lot - depth / 2 - 0.1)
             x = rng.uniform(-st.length / 2, st.length / 2)
             occ.try_add([p.placed(x, y, st.curb_h, 0.0 if side < 0 else math.pi)])
     for _ in range(rng.randint(0, 3)):  # parked bicycles
-        bike, _mount = vehicles.bicycle(rng)
+        bike, _mount = kit.make(vehicles.bicycle, rng)
         side = rng.choice((-1, 1))
         occ.try_add([bike.placed(rng.uniform(-st.length / 2, st.length / 2), _kerb_y(st, side, 1.0), st.curb_h,
                                  rng.choice((0.0, math.pi)))])
+
+
+def _bank_only_furniture(rng: random.Random, occ: Occupancy, st: Street, crossing_x: float, kit: Kit) -> None:
+    """Bollards by the crossing's kerbs, hydrants at the kerb, bike racks by the building line: bank
+    assets only (there are no primitives of them), each kind by its own rule."""
+    for side in (-1, 1):
+        if kit.variants("bollard") and rng.random() < 0.6:
+            for k in range(rng.randint(2, 4)):
+                for sign in (-1, 1):
+                    b = kit.piece("bollard", rng)
+                    occ.try_add([b.placed(crossing_x + sign * (2.2 + 1.4 * k), _kerb_y(st, side, 0.35), st.curb_h)],
+                                gap=0.2)
+        if kit.variants("hydrant") and rng.random() < 0.5:
+            h = kit.piece("hydrant", rng)
+            occ.try_add([h.placed(rng.uniform(-st.length / 2, st.length / 2), _kerb_y(st, side, 0.45), st.curb_h,
+                                  rng.uniform(0, 2 * math.pi))], gap=0.3)
+        if kit.variants("bike_rack") and rng.random() < 0.4:
+            r = kit.piece("bike_rack", rng)
+            depth = r.bbox.size[1]
+            occ.try_add([r.placed(rng.uniform(-st.length / 2, st.length / 2), side * (st.lot - depth / 2 - 0.3),
+                                  st.curb_h, 0.0 if side < 0 else math.pi)], gap=0.3)
 
 
 def _user_models(rng: random.Random, occ: Occupancy, st: Street, models: list) -> None:
@@ -316,7 +372,30 @@ def _user_models(rng: random.Random, occ: Occupancy, st: Street, models: list) -
 # ------------------------------------------------------------------ traffic and people
 
 
-def _vehicles(rng: random.Random, occ: Occupancy, st: Street, params: OutdoorParams) -> None:
+def _two_wheeler(kit: Kit, rng: random.Random, make) -> tuple[Piece, object]:
+    """A bicycle or motorcycle (the primitive's role is its maker's name) and the primitive's mount: a
+    bank one only when the bank also has riders and the asset has saddle and footrest anchors."""
+    bike, mount = make(rng)
+    if kit.variants("rider") and kit.variants(make.__name__):
+        swapped = kit.swap(make.__name__, bike, rng)
+        if swapped.anchor("seat") is not None and swapped.anchor("foot_left") is not None:
+            return swapped, mount
+    return bike, mount
+
+
+def _rider(kit: Kit, rng: random.Random, bike: Piece, mount) -> Piece:
+    """Who rides ``bike``: on a bank two-wheeler, the bank rider whose seat-to-sole height best fits the
+    saddle-to-footrest height (one of the three closest), its seat anchor on the saddle; else the
+    primitive rider built on ``mount``."""
+    seat, feet = bike.anchor("seat"), bike.anchor("foot_left")
+    if seat is None or feet is None:
+        return people.rider(rng, mount)
+    reach = seat[2] - feet[2]
+    ranked = sorted(kit.variants("rider"), key=lambda v: abs(v.anchor("seat")[2] - v.anchor("foot_left")[2] - reach))
+    return anchored_piece(rng.choice(ranked[:3]), "seat", seat)
+
+
+def _vehicles(rng: random.Random, occ: Occupancy, st: Street, params: OutdoorParams, kit: Kit) -> None:
     outer = [st.lane_ys[0], st.lane_ys[-1]]
 
     def put(piece: Piece, y: float, parked: bool = False) -> None:
@@ -333,19 +412,20 @@ def _vehicles(rng: random.Random, occ: Occupancy, st: Street, params: OutdoorPar
               + [(vehicles.bus, False)] * rng.randint(*params.buses))
     for make, may_park in makers:
         parked = may_park and rng.random() < 0.5
-        put(make(rng), rng.choice(outer if parked else st.lane_ys), parked)
+        put(kit.make(make, rng), rng.choice(outer if parked else st.lane_ys), parked)
     for make, count in ((vehicles.motorcycle, params.motorcycles), (vehicles.bicycle, params.bicycles)):
         for _ in range(rng.randint(*count)):
-            bike, mount = make(rng)
+            bike, mount = _two_wheeler(kit, rng, make)
             y = rng.choice(st.lane_ys) + rng.uniform(-0.8, 0.8)
             x = rng.uniform(-st.length / 2, st.length / 2)
             yaw = st.heading(y)
-            occ.try_add([bike.placed(x, y, 0.0, yaw), people.rider(rng, mount).placed(x, y, 0.0, yaw)], gap=0.8)
+            occ.try_add([bike.placed(x, y, 0.0, yaw), _rider(kit, rng, bike, mount).placed(x, y, 0.0, yaw)], gap=0.8)
 
 
-def _people(rng: random.Random, occ: Occupancy, st: Street, params: OutdoorParams, crossing_x: float) -> None:
+def _people(rng: random.Random, occ: Occupancy, st: Street, params: OutdoorParams, crossing_x: float,
+            kit: Kit) -> None:
     for _ in range(rng.randint(*params.pedestrians)):
-        p = people.person(rng)
+        p = kit.make(people.person, rng)
         side = rng.choice((-1, 1))
         if rng.random() < 0.2:
             x, y, z = crossing_x + rng.uniform(-1.2, 1.2), rng.uniform(-st.half + 0.5, st.half - 0.5), 0.0
