@@ -1,6 +1,8 @@
 """Coverage figures of a finished dataset (issue 5's done-when): classes present, depth range, rejections,
-view kinds and the scene build share of render time; and issue 10's: provenance by pixel share of object
-instances per family, distinct bank variants per 100 views.
+view kinds and the scene build share of render time; issue 10's: provenance by pixel share of object
+instances per family, distinct bank variants per 100 views; issue 23's: the primitive share of the street's
+people, vehicle and street-furniture pixels, views per person/vehicle class, and per bank factory its
+vertices, materials and bake seconds.
 
     .venv/bin/pipeline render configs/mixed200.yaml --out out/mixed200
     .venv/bin/python benchmarks/coverage.py out/mixed200 --config configs/mixed200.yaml
@@ -52,6 +54,8 @@ def view_kinds_and_timings(dataset: str) -> tuple[Counter, dict[str, list[float]
 
 STRUCTURE = {"floor", "wall", "ceiling", "terrain", "road", "sidewalk", "curb", "building", "sky", "water",
              "mountain"}  # surfaces, not objects: left out of provenance shares
+PEOPLE_VEHICLES = ("person", "rider", "car", "truck", "bus", "train", "motorcycle", "bicycle")
+STREET_ELEVEN = PEOPLE_VEHICLES + ("traffic light", "traffic sign", "pole")  # Cityscapes' things on a street
 
 
 def provenance(dataset: str, assets: dict[str, dict[int, str]]) -> tuple[dict[str, dict[str, float]], float, int]:
@@ -62,6 +66,8 @@ def provenance(dataset: str, assets: dict[str, dict[int, str]]) -> tuple[dict[st
     output = Output(dataset)
     manifest = output.read_json(layout.MANIFEST)
     pixels: dict[str, Counter] = {}
+    by_class: dict[str, Counter] = {}  # street class -> source kind -> pixels
+    class_views: Counter = Counter()  # street views showing each person / vehicle class
     seen: list[set[str]] = []
     for shard in manifest["series"]["views"]:
         for sample in iter_samples(output, shard["name"]):
@@ -75,17 +81,27 @@ def provenance(dataset: str, assets: dict[str, dict[int, str]]) -> tuple[dict[st
             else:  # written before the fixed json schema
                 classes = {int(k): v for k, v in meta["instance_classes"].items()}
                 sources = {int(k): v for k, v in meta["instance_sources"].items()}
+            shown = set()
             for i, n in zip(ids.tolist(), counts.tolist()):
                 cls, src = classes.get(i), sources.get(i)
                 if cls is None or src is None or cls in STRUCTURE:
                     continue
                 fam[src.split(":", 1)[0]] += n
+                if meta["family"] == "outdoor_street":
+                    by_class.setdefault(cls, Counter())[src.split(":", 1)[0]] += n
+                    shown.add(cls)
                 key = assets.get(meta["scene_id"], {}).get(i)
                 if key:
                     seen[-1].add(key)
+            class_views.update(c for c in shown if c in PEOPLE_VEHICLES)
     shares = {f: {k: round(v / max(sum(c.values()), 1), 4) for k, v in c.most_common()} for f, c in pixels.items()}
+    eleven = sum((by_class.get(c, Counter()) for c in STREET_ELEVEN), Counter())
+    street = {"primitive_share_of_the_eleven": round(eleven["primitive"] / max(sum(eleven.values()), 1), 4),
+              "primitive_share_by_class": {c: round(v["primitive"] / max(sum(v.values()), 1), 4)
+                                           for c, v in sorted(by_class.items())},
+              "views_with_class": {c: class_views[c] for c in PEOPLE_VEHICLES}}
     blocks = [set().union(*seen[i:i + 100]) for i in range(0, max(len(seen) - 99, 1), 100)]
-    return shares, sum(map(len, blocks)) / max(len(blocks), 1), len(seen)
+    return shares, sum(map(len, blocks)) / max(len(blocks), 1), len(seen), street
 
 
 def generate_scenes(config_path: str, dataset: str) -> tuple[float, dict[str, dict[int, str]]]:
@@ -105,6 +121,20 @@ def generate_scenes(config_path: str, dataset: str) -> tuple[float, dict[str, di
     return seconds / max(len(scenes), 1), assets
 
 
+def factory_facts(config_path: str, dataset: str) -> dict[str, dict]:
+    """Per factory of the job's bank: entries, mean vertices, materials and bake seconds."""
+    from pipeline.bank.store import AssetBank
+
+    entries = AssetBank(bank_uri(load_config(config_path), dataset)).entries().values()
+    grouped: dict[str, list] = {}
+    for e in entries:
+        if e.kind == "model" and not e.factory.startswith("user:"):
+            grouped.setdefault(e.factory, []).append(e)
+    return {name: {"entries": len(es), "vertices": round(statistics.mean(e.vertices for e in es)),
+                   "materials": round(statistics.mean(e.materials for e in es), 1),
+                   "bake_s": round(statistics.mean(e.build_s for e in es), 2)} for name, es in sorted(grouped.items())}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dataset")
@@ -118,7 +148,7 @@ def main() -> None:
     cityscapes = {to_cityscapes[c] for c in present if c in to_cityscapes}
     kinds, timings = view_kinds_and_timings(args.dataset)
     generate_s, assets = generate_scenes(args.config, args.dataset) if args.config else (None, {})
-    shares, variants, views = provenance(args.dataset, assets)
+    shares, variants, views, street = provenance(args.dataset, assets)
     if "rejected" in manifest:  # written before the index became a Parquet dataset
         rejected = manifest["rejected"]
     else:
@@ -140,6 +170,8 @@ def main() -> None:
         "scene_build_share_of_render": round(build / max(rgb + label, 1e-9), 4),
         "generate_s_per_scene": None if generate_s is None else round(generate_s, 3),
         "provenance_pixel_share": shares,
+        "street_things": street,
+        "bank_factories": factory_facts(args.config, args.dataset) if args.config else None,
         "distinct_variants_per_100_views": round(variants, 1) if args.config else None,
         "wall_s": manifest["run"]["wall_s"], "core_s_per_view": manifest["run"]["core_s_per_view"],
     }
