@@ -36,8 +36,15 @@ def _bank_build(args) -> int:
 
     config = load_config(args.config)
     uri = args.bank or bank_uri(config, args.out or str(Path("out") / config.name))
+    from collections import Counter
+
+    from pipeline.console import warning_summary
+
     stats = build_bank(config, uri, use_ray=not args.local, address=args.address)
+    warned = warning_summary(Counter(stats.pop("warnings")), None)
     print(json.dumps(stats, indent=1))
+    if warned:
+        print(warned, file=sys.stderr)
     return 0
 
 
@@ -186,7 +193,7 @@ def _eval(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pipeline", description=__doc__.splitlines()[0])
-    p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level, and stream the workers' raw output (Blender, Infinigen) to the terminal")
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("render", help="render a job config into WebDataset shards (local Ray or a cluster)")
@@ -282,9 +289,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from pipeline import errors
 
+    from pipeline import console
+
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    console.set_verbose(args.verbose)
+    if not args.verbose:
+        console.quiet_libraries()
     try:
         return args.func(args)
     except errors.BadInput as exc:

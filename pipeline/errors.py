@@ -15,7 +15,10 @@ A long job meets four kinds of failure, and each gets its own treatment (README,
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import signal
+import threading
 import traceback
 
 EXIT_OK = 0
@@ -72,11 +75,14 @@ class UnitsQuarantined(RuntimeError):
 
 
 def _chain(exc: BaseException):
+    """``exc`` and what it came from: ``__cause__``/``__context__``, and the ``cause`` a Ray task error
+    carries (the exception raised in the worker)."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         yield exc
-        exc = exc.__cause__ or exc.__context__
+        inner = getattr(exc, "cause", None)
+        exc = inner if isinstance(inner, BaseException) else (exc.__cause__ or exc.__context__)
 
 
 def environment_cause(exc: BaseException) -> str | None:
@@ -116,3 +122,20 @@ def describe(exc: BaseException) -> dict:
     """A failure as plain data for the driver and the failure report (crosses process boundaries)."""
     return {"kind": classify(exc), "exception": type(exc).__name__, "message": str(exc).strip(),
             "cause": environment_cause(exc), "traceback": "".join(traceback.format_exception(exc))}
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+    """Treat SIGTERM (``kill``, a scheduler's stop) like Ctrl-C while the job runs, so both stop the
+    workers and leave only committed units (Ray's own handler would just exit)."""
+    def _raise(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

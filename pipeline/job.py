@@ -7,22 +7,18 @@ the dataset exactly once.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import signal
-import threading
 import tempfile
 import time
 from collections import Counter
-
-from tqdm import tqdm
 
 from pipeline.bank.build import bank_uri, build_bank, job_catalogue
 from pipeline.bank.user import build_user_assets, check_job_library, user_content
 from pipeline.bank.plan import bank_items
 from pipeline.config import JobConfig
-from pipeline.errors import BadInput, JobInterrupted, UnitsQuarantined
+from pipeline.console import stage_bar, warning_summary
+from pipeline.errors import BadInput, JobInterrupted, UnitsQuarantined, sigterm_as_interrupt
 from pipeline.plan import config_fingerprint, plan_units, plan_views
 from pipeline.shards import layout
 from pipeline.shards.manifest import finalize
@@ -85,7 +81,7 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     bank_stats = {}
     user = None
     if pending and bank_items(config):
-        bank_stats = build_bank(config, bank_uri(config, out_uri), address=address)
+        bank_stats = build_bank(config, bank_uri(config, out_uri), address=address, progress=progress)
         log.info("asset bank: %s", bank_stats)
     if pending and checked.library:
         entries = build_user_assets(checked, bank_uri(config, out_uri))
@@ -97,10 +93,11 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     retries: Counter = Counter()
     worker_retries: Counter = Counter()
     t0 = time.perf_counter()
-    bar = tqdm(total=planned_views, initial=done_views, unit="view", disable=not progress, desc="render",
-               dynamic_ncols=True)
+    bar = stage_bar("render", planned_views, initial=done_views, unit="view", enabled=progress)
+    warnings: Counter = Counter(bank_stats.get("warnings", {}))
 
     def on_done(record: dict) -> None:
+        warnings.update(record.get("warnings", {}))
         stats["views"] += record["views"]
         stats["pairs"] += record["pairs"]
         stats["rejected"] += len(record["rejected"])
@@ -141,32 +138,19 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
         "dispatch_overhead_s_per_unit": round(overhead.get("dispatch_overhead_s_per_unit", 0.0), 4),
         "core_s_per_view": round(stats["unit_wall_s"] * config.ray.cpus_per_worker / max(stats["views"], 1), 3),
         "asset_bank": bank_stats,
+        "warnings": dict(warnings.most_common()),
+        "worker_logs": ray_backend.logs_dir() if pending else None,
     }
     scratch = scratch_dir("finalize")
     try:
-        manifest = finalize(output, config.model_dump(mode="json"), fingerprint,
-                            [u.unit_id for u in units], scratch, run_stats, checked.library.licences())
+        with stage_bar("finalize", len(units), unit="unit", enabled=progress) as fbar:
+            manifest = finalize(output, config.model_dump(mode="json"), fingerprint,
+                                [u.unit_id for u in units], scratch, run_stats, checked.library.licences(),
+                                on_record=lambda: fbar.update(1))
     finally:
         remove_scratch(scratch)
     output.remove(layout.FAILURE_REPORT)  # its units have all committed now
     return manifest
-
-
-@contextlib.contextmanager
-def sigterm_as_interrupt():
-    """Treat SIGTERM (``kill``, a scheduler's stop) like Ctrl-C while the job runs, so both stop the
-    workers and leave only committed units (Ray's own handler would just exit)."""
-    def _raise(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _raise)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def failure_report(output: Output, config: JobConfig, quarantined: list[dict]) -> str:
@@ -197,4 +181,7 @@ def summary_text(manifest: dict, out_uri: str) -> str:
     if run:
         lines.append(f"  wall {run.get('wall_s')} s, core-seconds per view {run.get('core_s_per_view')}, "
                      f"retries {sum(run.get('retries', {}).values())}")
+        warned = warning_summary(Counter(run.get("warnings", {})), run.get("worker_logs"))
+        if warned:
+            lines.append(warned)
     return "\n".join(lines)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.bank.plan import BankItem, bank_items, catalogue, infinigen_families, library_version
+from pipeline.bank.plan import BankItem, bank_items, catalogue, factory_library, infinigen_families
 from pipeline.bank.store import AssetBank, BankEntry
 from pipeline.config import JobConfig
+from pipeline.console import stage_bar
+from pipeline.errors import JobInterrupted, sigterm_as_interrupt
 from pipeline.shards import layout
 from pipeline.shards.storage import file_sha256
 from scenes.shared.assets import bank_factories
@@ -30,8 +33,9 @@ def bank_uri(config: JobConfig, out_uri: str) -> str:
     return config.bank.uri or f"{str(out_uri).rstrip('/')}/{layout.BANK}"
 
 
-def build_items(items: list[BankItem], uri: str) -> list[dict]:
-    """Bake ``items`` in this process (Blender comes up on first use) and publish each; returns records."""
+def build_items(items: list[BankItem], uri: str, on_item: Callable[[dict], None] | None = None) -> list[dict]:
+    """Bake ``items`` in this process (Blender comes up on first use) and publish each; returns records
+    (``on_item(result)`` after each, as the Ray path reports them)."""
     from pipeline.render.asset_build import build_asset
 
     bank = AssetBank(uri)
@@ -46,37 +50,62 @@ def build_items(items: list[BankItem], uri: str) -> list[dict]:
             f = factories[item.factory]
             facts = build_asset(item.import_path, item.seed, f.front_yaw, blend, f.spawn)
             entry = BankEntry(key=item.key, factory=item.factory, seed=item.seed,
-                              library_version=library_version(f.origin),
+                              library_version=factory_library(f),
                               size=tuple(facts["size"]), sha256=file_sha256(blend), vertices=facts["vertices"],
                               faces=facts["faces"], build_s=facts["build_s"], supports=tuple(facts["supports"]),
                               stray_vertices_dropped=facts["stray_vertices_dropped"],
                               params=dict(f.spawn), anchors=facts["anchors"], materials=facts["materials"])
             bank.publish(entry, blend, scratch)
             done.append({"factory": item.factory, "seed": item.seed, "build_s": facts["build_s"]})
+            if on_item is not None:
+                on_item({"records": done[-1:], "warnings": {}})
     finally:
         remove_scratch(scratch)
     return done
 
 
-def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str | None = None) -> dict:
-    """Make sure every entry ``config`` needs is in the bank at ``uri``; returns build statistics."""
+def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str | None = None,
+               progress: bool = True) -> dict:
+    """Make sure every entry ``config`` needs is in the bank at ``uri``; returns build statistics
+    (``warnings``: what the builders logged, kind -> count).
+
+    Ctrl-C or SIGTERM stops the builders within seconds (:class:`JobInterrupted`, exit 130); entries
+    published so far are kept and a rerun reuses them. A full disk or a refused write stops it with
+    one paragraph (:class:`pipeline.errors.EnvironmentFailure`, exit 4)."""
     items = bank_items(config)
     bank = AssetBank(uri)
     have = bank.entries()
     todo = [i for i in items if i.key not in have]
     t0 = time.perf_counter()
     built: list[dict] = []
+    warnings: Counter = Counter()
     if todo:
         slow = {n for n, f in bank_factories().items() if f.slow}
         todo.sort(key=lambda i: i.factory not in slow)  # slow ones first, so they overlap the rest
         log.info("asset bank %s: %d of %d entries to build", uri, len(todo), len(items))
-        if use_ray:
-            from pipeline.distributed import ray_backend
+        bar = stage_bar("bank", len(items), initial=len(items) - len(todo), unit="asset", enabled=progress)
 
-            ray_backend.connect(address if address is not None else config.ray.address)
-            built = ray_backend.build_bank_items(config, todo, uri)
-        else:
-            built = build_items(todo, uri)
+        def on_item(result: dict) -> None:
+            warnings.update(result["warnings"])
+            for rec in result["records"]:
+                bar.set_postfix_str(f"{rec['factory']} {rec['build_s']:.1f} s", refresh=False)
+            bar.update(len(result["records"]))
+
+        try:
+            with sigterm_as_interrupt():
+                if use_ray:
+                    from pipeline.distributed import ray_backend
+
+                    ray_backend.connect(address if address is not None else config.ray.address)
+                    built = ray_backend.build_bank_items(config, todo, uri, on_item)
+                else:
+                    built = build_items(todo, uri, on_item)
+        except KeyboardInterrupt:
+            published = sum(i.key in bank.entries() for i in todo)
+            raise JobInterrupted(f"asset bank build interrupted: {published} of {len(todo)} new entries were "
+                                 f"published to {uri} and are kept; a rerun reuses them") from None
+        finally:
+            bar.close()
     scratch = scratch_dir("bank-manifest")
     try:
         bank.write_manifest(scratch)
@@ -86,7 +115,7 @@ def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str |
     for rec in built:
         per_factory[rec["factory"]].append(rec["build_s"])
     return {"uri": uri, "planned": len(items), "reused": len(items) - len(todo), "built": len(built),
-            "wall_s": round(time.perf_counter() - t0, 2),
+            "wall_s": round(time.perf_counter() - t0, 2), "warnings": dict(warnings),
             "build_s_per_factory": {k: round(sum(v) / len(v), 3) for k, v in sorted(per_factory.items())}}
 
 

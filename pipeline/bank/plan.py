@@ -20,19 +20,28 @@ log = logging.getLogger(__name__)
 MAX_ASSET_M = 50.0  # no factory makes anything larger (trees reach ~20 m); beyond it the bake went wrong
 
 
-def library_version(origin: str = "infinigen") -> str:
-    """What made a bank entry, part of its key: the installed Infinigen version, or for our procedural
-    factories a hash of their package's source, so any change to them gives their entries new keys."""
-    return version("infinigen") if origin == "infinigen" else _procedural_version()
+SHARED_FACTORY_MODULES = ("__init__", "base", "mesh", "surfaces")  # every procedural factory builds on these
 
 
-@lru_cache(maxsize=1)
-def _procedural_version() -> str:
+def library_version(origin: str = "infinigen", module: str = "") -> str:
+    """What made a bank entry, part of its key: the installed Infinigen version, or for one of our
+    procedural factories a hash of its module's source and the shared helpers', so editing a factory
+    gives its entries (and only its) new keys."""
+    return version("infinigen") if origin == "infinigen" else _procedural_version(module)
+
+
+@lru_cache(maxsize=None)
+def _procedural_version(module: str) -> str:
     root = Path(importlib.util.find_spec(PROCEDURAL_PACKAGE).origin).parent
     digest = hashlib.sha256()
-    for path in sorted(root.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in (*SHARED_FACTORY_MODULES, module):
+        digest.update(name.encode() + b"\0" + (root / f"{name}.py").read_bytes())
     return f"procedural-{digest.hexdigest()[:16]}"
+
+
+def factory_library(f) -> str:
+    """:func:`library_version` of manifest factory ``f``."""
+    return library_version(f.origin, f.factory.rsplit(".", 1)[0] if f.origin == "procedural" else "")
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ def bank_items(config: JobConfig) -> list[BankItem]:
     for name, f in bank_factories().items():
         if families & set(f.families):
             n = config.bank.per_factory.get(name, config.bank.variants * f.variety)
-            lib = library_version(f.origin)
+            lib = factory_library(f)
             items += [BankItem(name, seed, entry_key(f.import_path, seed, lib, f.spawn or None)) for seed in range(n)]
     return items
 

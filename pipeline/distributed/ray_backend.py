@@ -8,16 +8,21 @@ Nothing outside this module imports ray.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import ray
 from ray.exceptions import RayError
 
 from pipeline.config import JobConfig
-from pipeline.errors import ENVIRONMENT, TRANSIENT, EnvironmentFailure, describe
+from pipeline.console import note, verbose
+from pipeline.errors import ENVIRONMENT, TRANSIENT, EnvironmentFailure, describe, environment_cause
 from pipeline.plan import WorkUnit
 
 log = logging.getLogger(__name__)
@@ -31,8 +36,10 @@ class RenderActor:
         from pipeline.bank.build import bank_uri
         from pipeline.bank.store import AssetBank
         from pipeline.render.worker import RenderWorker
+        from pipeline.console import capture_worker_warnings
         from pipeline.scratch import sweep_stale_scratch
 
+        capture_worker_warnings()
         sweep_stale_scratch()  # what killed workers on this node left behind
         self.config = JobConfig.model_validate(config_dump)
         settings = self.config.render
@@ -44,13 +51,16 @@ class RenderActor:
         self.out_uri, self.fingerprint = out_uri, fingerprint
 
     def run(self, unit: WorkUnit) -> dict:
-        """The unit's done-record, or ``{"unit_id", "failure"}`` when it raised (see :mod:`pipeline.errors`)."""
+        """The unit's done-record, or ``{"unit_id", "failure"}`` when it raised (see :mod:`pipeline.errors`);
+        with the warnings the worker logged meanwhile (``warnings``: kind -> count)."""
+        from pipeline.console import take_worker_warnings
         from pipeline.unit_runner import run_unit
 
         try:
-            return run_unit(unit, self.config, self.worker, self.out_uri, self.fingerprint, self.catalogue)
+            result = run_unit(unit, self.config, self.worker, self.out_uri, self.fingerprint, self.catalogue)
         except Exception as exc:  # classified here, where the exception and its traceback still exist
-            return {"unit_id": unit.unit_id, "failure": describe(exc)}
+            result = {"unit_id": unit.unit_id, "failure": describe(exc)}
+        return {**result, "warnings": take_worker_warnings()}
 
     def pid(self) -> int:
         return os.getpid()
@@ -64,23 +74,53 @@ class RenderActor:
 class BankActor:
     """One asset-bank builder process: Blender and Infinigen brought up once, then item after item."""
 
-    def build(self, items: list, uri: str) -> list[dict]:
+    def __init__(self) -> None:
+        from pipeline.console import capture_worker_warnings
+
+        capture_worker_warnings()
+
+    def build(self, items: list, uri: str) -> dict:
+        """Bake ``items``; their records and the warnings logged meanwhile."""
         from pipeline.bank.build import build_items
+        from pipeline.console import take_worker_warnings
 
-        return build_items(items, uri)
+        return {"records": build_items(items, uri), "warnings": take_worker_warnings()}
 
 
-def build_bank_items(config: JobConfig, items: list, uri: str) -> list[dict]:
-    """Bake ``items`` into the bank at ``uri`` on up to ``ray.num_workers`` actors (round-robin split)."""
+def build_bank_items(config: JobConfig, items: list, uri: str, on_item: Callable[[dict], None] | None = None
+                     ) -> list[dict]:
+    """Bake ``items`` into the bank at ``uri`` on up to ``ray.num_workers`` actors, one call per item
+    (handed out round-robin in the given order, so slow factories first overlap the rest);
+    ``on_item(result)`` as each finishes. Ctrl-C or SIGTERM kills the actors at once."""
     rs = config.ray
     n = max(1, min(rs.num_workers, len(items)))
     actors = [BankActor.options(num_cpus=rs.cpus_per_worker, max_restarts=1).remote() for _ in range(n)]
-    refs = [actors[k].build.remote(items[k::n], uri) for k in range(n)]
+    pending = [actors[k % n].build.remote([item], uri) for k, item in enumerate(items)]
+    records = []
     try:
-        return [rec for part in ray.get(refs) for rec in part]
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            try:
+                result = ray.get(done[0])
+            except RayError as exc:
+                cause = environment_cause(exc)
+                if cause:
+                    raise EnvironmentFailure(_bank_environment_message(cause, uri, len(records), len(items))) from None
+                raise
+            records += result["records"]
+            if on_item is not None:
+                on_item(result)
+        return records
     finally:
         for actor in actors:
             ray.kill(actor)
+
+
+def _bank_environment_message(cause: str, uri: str, built: int, total: int) -> str:
+    return (f"the asset bank build stopped: {cause}, while writing the bank at {uri}. {built} of {total} "
+            f"entries were published and are kept (a half-written file is never left under its name); "
+            f"fix the storage (free space, grant write access, set the credentials, create the bucket) "
+            f"and run the same command again: it reuses every published entry.")
 
 
 def connect(address: str | None) -> None:
@@ -90,15 +130,58 @@ def connect(address: str | None) -> None:
     Without an address Ray would join whatever cluster was last announced on this machine
     (``/tmp/ray/ray_current_cluster``), so a local job would share that instance and its driver would
     die when the owner shut it down; ``address="local"`` always starts a fresh one.
+
+    The workers' output (Blender, Infinigen) stays in Ray's per-worker log files, named once on stderr,
+    unless ``--verbose`` (:mod:`pipeline.console`); what Ray itself prints while starting (the token
+    authentication banner) goes to ``driver-start.log`` there.
     """
     if ray.is_initialized():
         return
     address = address or os.environ.get("RAY_ADDRESS")
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report or cloud-metadata probes
-    if address:
-        ray.init(address=address, log_to_driver=True)
-    else:
-        ray.init(address="local", include_dashboard=False, log_to_driver=True, configure_logging=False)
+    loud = verbose()
+    with _stderr_to_file() as captured:
+        if address:
+            ray.init(address=address, log_to_driver=loud)
+        else:
+            ray.init(address="local", include_dashboard=False, log_to_driver=loud, configure_logging=False)
+    logs = logs_dir()
+    if logs and captured is not None and captured.exists():
+        captured.replace(Path(logs) / "driver-start.log")
+    if not loud:
+        note(f"worker logs: {logs or 'the Ray cluster session logs'} (--verbose shows them here)")
+
+
+@contextlib.contextmanager
+def _stderr_to_file():
+    """Send this process's file descriptor 2 to a temporary file while Ray starts (its C++ core prints
+    there); on failure the text is replayed on stderr, so nothing that explains an error is lost."""
+    if verbose():
+        yield None
+        return
+    fd, name = tempfile.mkstemp(prefix="ray-start-", suffix=".log")
+    saved = os.dup(2)
+    sys.stderr.flush()
+    os.dup2(fd, 2)
+    try:
+        yield Path(name)
+    except BaseException:
+        os.dup2(saved, 2)
+        sys.stderr.write(Path(name).read_text(errors="replace"))
+        raise
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(fd)
+
+
+def logs_dir() -> str | None:
+    """Ray's log folder of this session (per-worker ``worker-*.out``/``.err`` files), if known."""
+    node = getattr(ray._private.worker, "_global_node", None)
+    try:
+        return node.get_logs_dir_path() if node is not None else None
+    except Exception:  # a client connection has no local node
+        return None
 
 
 MAX_TASKS_IN_FLIGHT = 1000  # a bound on the driver's object refs; the cluster's queue stays full

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 
 from pipeline.shards import layout
 from pipeline.shards.card import card_text
@@ -27,7 +28,8 @@ def task_balance(rates: dict, per_task: Counter, n_views: int) -> dict:
 
 
 def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list[str], scratch_dir,
-             run_stats: dict | None = None, user_licences: dict[str, dict] | None = None) -> dict:
+             run_stats: dict | None = None, user_licences: dict[str, dict] | None = None,
+             on_record: Callable[[], None] | None = None) -> dict:
     """Publish the card and the manifest from the done-records of ``unit_ids`` (all must exist).
 
     ``user_licences``: name -> {kind, licence, path, sha256} of the user's assets
@@ -44,6 +46,8 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
         n_rejected_scenes += len(r.get("rejected_scenes", ()))
         shards += [{k: s[k] for k in ("name", "count", "bytes", "sha256")} for s in r["shards"]]
         used.update(r.get("user_assets", {}))
+        if on_record is not None:
+            on_record()
     from pipeline.codecs import CODEC_VERSION
 
     manifest = {
