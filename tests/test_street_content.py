@@ -23,7 +23,7 @@ BANK = {
     "rider": ("rider", (0.9, 0.5, 1.45), {"seat": (-0.25, 0.0, -0.05), "foot_left": (0.05, 0.12, -0.7)}),
     "person": ("person", (0.35, 0.5, 1.72), {}),
     "signal_pole": ("pole", (0.2, 0.2, 3.2), {"head": (0.1, 0.0, 1.1)}),
-    "traffic_light": ("traffic light", (0.3, 0.35, 1.0), {}),
+    "traffic_light": ("traffic light", (0.3, 0.35, 1.0), {"mount": (-0.15, 0.0, 0.0)}),
     "sign_post": ("pole", (0.08, 0.08, 2.9), {"plate": (0.04, 0.0, 1.0)}),
     "traffic_sign": ("traffic sign", (0.05, 0.7, 0.7), {}),
     "street_light": ("pole", (0.4, 1.8, 8.0), {"lamp": (0.0, 0.7, 3.8), "base": (0.0, -0.75, -4.0)}),

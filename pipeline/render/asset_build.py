@@ -81,15 +81,18 @@ def bake_to_one_mesh(tree: list[bpy.types.Object], keep: Iterable[bpy.types.Obje
     ``own_mesh_of_kept`` their own geometry (not their instances) joins the mesh too. Raises
     ValueError when nothing in ``tree`` has a face."""
     keep = set(keep)
-    pieces = [_mesh_piece(obj) for obj in tree if own_mesh_of_kept and obj in keep]
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    meshes = [_evaluated_mesh(obj, depsgraph) for obj in tree if own_mesh_of_kept and obj in keep]
     for obj in keep:
         world = obj.matrix_world.copy()
         obj.parent = None
         obj.matrix_world = world
         for collection in list(obj.users_collection):
             collection.objects.unlink(obj)
-    pieces += [_mesh_piece(obj) for obj in tree if obj not in keep]
-    pieces = [p for p in pieces if p is not None]
+    if keep:
+        depsgraph = bpy.context.evaluated_depsgraph_get()
+    meshes += [_evaluated_mesh(obj, depsgraph) for obj in tree if obj not in keep]
+    pieces = [_link_piece(name, mesh) for name, mesh in (m for m in meshes if m is not None)]
     if not pieces:
         raise ValueError(f"{what} made no mesh with faces")
     doomed = [o for o in tree if o not in pieces and o not in keep]
@@ -102,21 +105,27 @@ def bake_to_one_mesh(tree: list[bpy.types.Object], keep: Iterable[bpy.types.Obje
     return target
 
 
-def _mesh_piece(obj: bpy.types.Object) -> bpy.types.Object | None:
-    """A new scene object holding ``obj``'s evaluated mesh (modifiers applied, instances not) in world
-    coordinates, or ``None`` when it renders no face."""
+def _evaluated_mesh(obj: bpy.types.Object, depsgraph) -> tuple[str, bpy.types.Mesh] | None:
+    """``obj``'s evaluated mesh (modifiers applied, instances not) in world coordinates, with its name,
+    or ``None`` when it renders no face. All pieces are read from one evaluation of the scene before
+    any new object is linked: linking dirties the scene, and re-evaluating it per part made a bake of
+    a few hundred parts quadratic."""
     if obj.type not in {"MESH", "CURVE", "SURFACE", "META", "FONT"} or obj.hide_render:
         return None
-    depsgraph = bpy.context.evaluated_depsgraph_get()
     mesh = bpy.data.meshes.new_from_object(obj.evaluated_get(depsgraph), preserve_all_data_layers=False,
                                            depsgraph=depsgraph)
     if not len(mesh.polygons):
+        bpy.data.meshes.remove(mesh)
         return None
     for slot_index, slot in enumerate(obj.material_slots):  # object-linked slots live on the object
         if slot.link == "OBJECT" and slot_index < len(mesh.materials):
             mesh.materials[slot_index] = slot.material
     mesh.transform(obj.matrix_world)
-    part = bpy.data.objects.new(obj.name, mesh)
+    return obj.name, mesh
+
+
+def _link_piece(name: str, mesh: bpy.types.Mesh) -> bpy.types.Object:
+    part = bpy.data.objects.new(name, mesh)
     bpy.context.scene.collection.objects.link(part)
     return part
 

@@ -251,8 +251,9 @@ def _kerb_y(st: Street, side: int, inset: float) -> float:
 def _on_pole(kit: Kit, rng: random.Random, pole: Piece, head: Piece, pole_role: str, head_role: str,
              anchor: str) -> tuple[Piece, Piece]:
     """A pole and what it carries (a signal head, a sign plate), both bank assets when the bank has both
-    and the pole says where the head goes (its ``anchor``): the head's back (-x face, it faces +x) is
-    set on that point. Otherwise both stay primitives, which fit each other."""
+    and the pole says where the head goes (its ``anchor``): the head's ``mount`` anchor (its back
+    centre; without one, the middle of its -x face, as it faces +x) is set on that point. Otherwise both
+    stay primitives, which fit each other."""
     heads = kit.variants(head_role)
     if not heads or not kit.variants(pole_role):
         return pole, head
@@ -261,6 +262,8 @@ def _on_pole(kit: Kit, rng: random.Random, pole: Piece, head: Piece, pole_role: 
     if at is None:
         return pole, head
     v = rng.choice(heads)
+    if any(k == "mount" for k, _ in v.anchors):
+        return swapped, anchored_piece(v, "mount", at)
     return swapped, variant_piece(v, (at[0] + v.size[0] / 2, at[1], at[2]))
 
 
