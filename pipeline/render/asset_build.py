@@ -71,7 +71,7 @@ def instancers_of(tree: list[bpy.types.Object]) -> dict[bpy.types.Object, Matrix
     members = set(tree)
     found = {inst.parent.original for inst in depsgraph.object_instances
              if inst.is_instance and inst.parent is not None and inst.parent.original in members}
-    return {o: o.matrix_world.copy() for o in tree if o in found}
+    return {o: o.matrix_world.copy() for o in tree if o in found and o.type != "FONT"}  # text: its glyphs
 
 
 def bake_to_one_mesh(tree: list[bpy.types.Object], keep: Iterable[bpy.types.Object] = (),

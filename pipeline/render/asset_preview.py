@@ -50,7 +50,7 @@ def _stage(obj: bpy.types.Object, size: tuple[float, float, float], px: int, sam
     world.node_tree.nodes["Background"].inputs["Strength"].default_value = 0.15
     sun = bpy.data.objects.new("sun", bpy.data.lights.new("sun", "SUN"))
     sun.data.energy = 1.6
-    sun.rotation_euler = (math.radians(50), 0, math.radians(-30))
+    sun.rotation_euler = (math.radians(50), 0, math.radians(150))  # lights the fronts the camera sees
     scene.collection.objects.link(sun)
     w, d, h = size
     obj.location = (0.0, 0.0, h / 2)  # bank frame: bounding box centred on the origin
@@ -59,7 +59,7 @@ def _stage(obj: bpy.types.Object, size: tuple[float, float, float], px: int, sam
     cam.data.lens = 35
     reach = max(w, d, h) * 1.35 + 0.5
     target = Vector((0.0, 0.0, h * 0.45))
-    cam.location = target + Vector((reach * 0.75, -reach * 1.1, reach * 0.45 + 0.3))
+    cam.location = target + Vector((reach * 0.75, reach * 1.1, reach * 0.45 + 0.3))  # fronts: +Y, vehicles' +X
     cam.rotation_euler = (target - cam.location).to_track_quat("-Z", "Y").to_euler()
     cam.data.clip_end = 1000
 

@@ -1,11 +1,15 @@
-"""Wall-hung and soft furnishings: television, picture, mirror, curtains (local frame, back at y = -d/2)."""
+"""Wall-hung and soft furnishings: television, picture, mirror, curtains (local frame, back at y = -d/2).
+
+Curtains are primitive panels, or with bank content a curtain pair that fits the window (:func:`curtain_asset`).
+"""
 
 from __future__ import annotations
 
 import math
 import random
 
-from scenes.shared.geometry import box
+from scenes.shared.content import Kit, Variant, variant_piece
+from scenes.shared.geometry import AABB, box
 from scenes.shared.materials import material
 from scenes.shared.piece import Piece
 from scenes.indoor.rooms import Opening, Room, edge_box
@@ -66,3 +70,40 @@ def curtains(rng: random.Random, room: Room, o: Opening, sill_reach: float) -> l
         edge_box(edge, o.u0 - over, o.u0 + cover, v0, v0 + t, bottom, top - 0.03, fabric),
         edge_box(edge, o.u1 - cover, o.u1 + over, v0, v0 + t, bottom, top - 0.03, fabric),
     ]
+
+
+CURTAIN_OVER = (-0.12, 0.6)  # how far a bank curtain rod may reach past each side of its window (below
+# zero: the panels, 0.2-0.4 m each, are drawn partly over the glass)
+
+
+def curtain_asset(rng: random.Random, kit: Kit, room: Room, o: Opening, sill_reach: float,
+                  others: list[AABB]) -> Piece | None:
+    """A bank curtain pair (role ``curtains``) hung over window ``o``, or ``None`` (primitives only, or no
+    variant fits). A variant fits when its rod reaches ``CURTAIN_OVER`` past each side of the window and
+    stays on the wall, its fabric clears the sill (``sill_reach``), its rod sits above the window and under
+    the ceiling with the hem on the floor or below the sill, and it overlaps none of ``others``."""
+    if kit.catalogue is None:
+        return None
+    edge = room.edges[o.edge]
+    nx, ny = edge.inward
+    yaw = math.atan2(-nx, ny)
+    fitting = [p for p in (_hung_curtain(v, room, o, sill_reach, yaw) for v in kit.catalogue.for_role("curtains"))
+               if p is not None and not any(p.bbox.overlaps(b) for b in others)]
+    return rng.choice(fitting) if fitting else None
+
+
+def _hung_curtain(v: Variant, room: Room, o: Opening, sill_reach: float, yaw: float) -> Piece | None:
+    w, d, h = v.size
+    edge = room.edges[o.edge]
+    over = (w - (o.u1 - o.u0)) / 2
+    back = dict(v.anchors).get("fabric_back")
+    if (not CURTAIN_OVER[0] <= over <= CURTAIN_OVER[1] or o.u0 - over < 0.05 or o.u1 + over > edge.length - 0.05
+            or back is None or back[1] + d / 2 < sill_reach + 0.01):
+        return None
+    top_max = room.height - 0.03
+    top = min(o.z1 + 0.12, top_max)
+    bottom = min(max(0.005, top - h), o.z0)  # on the floor, else hanging at least to the sill
+    if bottom + h > top_max or bottom + h < o.z1 + 0.05:
+        return None
+    x, y = edge.at((o.u0 + o.u1) / 2, d / 2)
+    return variant_piece(v).placed(x, y, bottom, yaw)

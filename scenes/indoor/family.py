@@ -17,9 +17,9 @@ from pydantic import Field, field_validator
 
 from pipeline.errors import SceneRejected
 from pipeline.scene_spec import Light, SceneSpec, World
-from scenes.indoor import clutter, decor, fixtures, furniture
+from scenes.indoor import clutter, decor, fixtures, furniture, kitchen
 from scenes.shared.assets import hdris_for
-from scenes.shared.content import Catalogue, Content, kit_for
+from scenes.shared.content import Catalogue, Content, Kit, kit_for
 from scenes.shared.common import ObjectSet, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
 from scenes.shared.geometry import AABB, box
 from scenes.indoor.layout import Layout, Member
@@ -74,7 +74,7 @@ def generate(params: IndoorParams, seed: int, scene_id: str, catalogue: Catalogu
     kit = kit_for(params.content, catalogue, FAMILY)
     room, opening_sizes = plan_openings(rng, room, rng.randint(lo, hi), kit)
     objs = ObjectSet(FAMILY)
-    reserved = _shell(rng, room, opening_sizes, objs, params.content == "infinigen")
+    reserved = _shell(rng, room, opening_sizes, objs, kit)
 
     layout = Layout(room, rng, reserved, kit)
     programme.build(rng, layout)
@@ -105,13 +105,13 @@ def generate(params: IndoorParams, seed: int, scene_id: str, catalogue: Catalogu
                             "view_kinds": view_kinds, **facts})
 
 
-def _shell(rng: random.Random, room: Room, opening_sizes: dict, objs: ObjectSet, infinigen_surfaces: bool,
-           ) -> list[AABB]:
+def _shell(rng: random.Random, room: Room, opening_sizes: dict, objs: ObjectSet, kit: Kit) -> list[AABB]:
     """Floor, ceiling, walls, the ground outside, doors, windows and curtains; returns the zones furniture avoids.
 
-    ``infinigen_surfaces``: floor, walls and ceiling get Infinigen materials (wood floors, tiles, plaster)."""
+    With bank content (``kit`` has a catalogue) floor, walls and ceiling get Infinigen materials (wood floors,
+    tiles, plaster) and curtains are bank curtains where one fits the window."""
     floor, ceiling, walls = shell_parts(rng, room)
-    if infinigen_surfaces:  # one Infinigen material per surface kind, all walls alike
+    if kit.catalogue is not None:  # one Infinigen material per surface kind, all walls alike
         floor, ceiling = _dress(floor, infinigen_material(rng, "floor")), _dress(ceiling, infinigen_material(rng, "ceiling"))
         wall_mat = infinigen_material(rng, "wall")
         walls = [_dress(parts, wall_mat) for parts in walls]
@@ -139,7 +139,12 @@ def _shell(rng: random.Random, room: Room, opening_sizes: dict, objs: ObjectSet,
             windows.append((o, objs.boxes[iid]))
     for o, box_ in windows:
         if rng.random() < 0.6:
-            iid = objs.add("curtain", decor.curtains(rng, room, o, _reach_into_room(room, o, box_)))
+            reach = _reach_into_room(room, o, box_)
+            piece = decor.curtain_asset(rng, kit, room, o, reach, [b for b in reserved if b is not box_])
+            if piece is not None:
+                iid = objs.add(piece.class_name, piece.parts, source=piece.source)
+            else:
+                iid = objs.add("curtain", decor.curtains(rng, room, o, reach))
             reserved.append(objs.boxes[iid])
     return reserved
 
@@ -205,7 +210,11 @@ def _sofa_set(rng: random.Random, layout: Layout) -> None:
         margin = min(rng.uniform(0.2, 0.6), gap - 0.05)
         max_w, max_d = ct.bbox.size[0] + 2 * margin, ct.bbox.size[1] + 2 * margin
         rug = layout.kit.make(furniture.rug, rng, max_w=max_w, max_d=max_d, max_size=(max_w, max_d, math.inf))
-        members += [Member(rug, 0.0, cy), Member(ct, 0.0, cy, z=rug.bbox.size[2], on=1)]
+        turn = 0.0
+        if layout.kit.catalogue is not None and rug.source.startswith("primitive:"):  # a bank rug turned 90 degrees
+            turned = layout.kit.swap("rug", rug, rng, (max_d, max_w, math.inf))
+            rug, turn = (turned, math.pi / 2) if not turned.source.startswith("primitive:") else (rug, 0.0)
+        members += [Member(rug, 0.0, cy, yaw=turn), Member(ct, 0.0, cy, z=rug.bbox.size[2], on=1)]
     else:
         members.append(Member(ct, 0.0, cy))
     if layout.against_wall(members) is None:
@@ -246,7 +255,10 @@ def _desk_set(rng: random.Random, layout: Layout) -> None:
 
 
 def _counter_run(rng: random.Random, layout: Layout) -> None:
-    """Base cabinets under a worktop, a stove in the run and a refrigerator at one end."""
+    """Base cabinets under a worktop, a stove in the run and a refrigerator at one end: from the bank's
+    kitchen units when it has them (:func:`kitchen.counter_run`), else primitive cabinets and worktop."""
+    if layout.kit.catalogue is not None and kitchen.counter_run(rng, layout):
+        return
     top = sample(rng, "counter")
     h, d = top["h"], top["d"]
     units, x = [], 0.0

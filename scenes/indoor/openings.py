@@ -31,8 +31,8 @@ def plan_openings(rng: random.Random, room: Room, windows: int, kit: Kit | None 
                   ) -> tuple[Room, dict[Opening, dict]]:
     """Cut one door and up to ``windows`` windows; returns the room and each opening's sampled sizes.
 
-    With a ``kit`` that has bank doors or windows fitting under the ceiling, holes take the asset's size
-    and the size dict carries the variant under ``"asset"``."""
+    With a ``kit`` that has bank doors or windows fitting under the ceiling (windows: and on the longest
+    wall), holes take the asset's size and the size dict carries the variant under ``"asset"``."""
     sizes: dict[Opening, dict] = {}
     openings: list[Opening] = []
     edges = room.edges
@@ -43,6 +43,7 @@ def plan_openings(rng: random.Random, room: Room, windows: int, kit: Kit | None 
     if asset:
         door = {**door, "asset": asset}
         dw, top = asset.size[0] + 2 * FIT, asset.size[2] + FIT
+    longest = max(e.length for e in edges)  # bank windows wider than every wall are never picked
     order = list(range(len(edges)))
     rng.shuffle(order)
     for i in order:
@@ -54,7 +55,8 @@ def plan_openings(rng: random.Random, room: Room, windows: int, kit: Kit | None 
     for _ in range(windows):
         win = sample(rng, "window")
         width, top = win["w"], min(win["sill_h"] + win["h"], room.height - HEAD_ROOM)
-        asset = kit.pick("window", rng, lambda s: win["sill_h"] + s[2] + FIT <= room.height - HEAD_ROOM)
+        asset = kit.pick("window", rng, lambda s: win["sill_h"] + s[2] + FIT <= room.height - HEAD_ROOM
+                         and s[0] + 2 * (FIT + CORNER_GAP) <= longest)
         if asset:
             win = {**win, "asset": asset}
             width, top = asset.size[0] + 2 * FIT, win["sill_h"] + asset.size[2] + FIT
