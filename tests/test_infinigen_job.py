@@ -98,7 +98,7 @@ def test_views_record_sources_and_every_visible_asset_has_a_class(infinigen_job)
         ids = {int(i) for i in np.unique(v.instance) if i}
         assert ids == set(sources) == set(v.instance_classes), v.key
         for iid, src in sources.items():
-            assert src.split(":", 1)[0] in ("infinigen", "primitive", "user"), src
+            assert src.split(":", 1)[0] in ("infinigen", "procedural", "primitive", "user"), src
             if src.startswith("infinigen:"):
                 seen_infinigen += 1
                 mask = v.instance == iid

@@ -92,11 +92,12 @@ def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str |
             bar.update(len(result["records"]))
 
         try:
-            with sigterm_as_interrupt():
-                if use_ray:
-                    from pipeline.distributed import ray_backend
+            if use_ray:
+                from pipeline.distributed import ray_backend
 
-                    ray_backend.connect(address if address is not None else config.ray.address)
+                ray_backend.connect(address if address is not None else config.ray.address)
+            with sigterm_as_interrupt():  # after Ray starts: it installs its own SIGTERM handler
+                if use_ray:
                     built = ray_backend.build_bank_items(config, todo, uri, on_item)
                 else:
                     built = build_items(todo, uri, on_item)
