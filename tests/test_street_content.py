@@ -33,6 +33,8 @@ BANK = {
     "hydrant": ("fire hydrant", (0.45, 0.4, 0.8), {}),
     "bike_rack": ("bike rack", (2.4, 0.1, 0.85), {}),
     "building": ("building", (12.0, 11.0, 15.0), {}),
+    "fence": ("fence", (2.1, 0.08, 1.2), {}),
+    "bush": ("vegetation", (1.6, 1.4, 1.3), {}),
 }
 MOUNTED = {"traffic light": "pole", "traffic sign": "pole", "rider": ("bicycle", "motorcycle")}
 ELEVEN = {"person", "rider", "car", "truck", "bus", "train", "motorcycle", "bicycle", "traffic light",
@@ -63,10 +65,11 @@ def test_every_vehicle_person_and_furniture_class_comes_from_the_bank(streets):
     seen = set()
     for spec in streets:
         for o in spec.objects:
-            if o.class_name in ELEVEN | {"bench", "trash can", "building", "bollard", "fire hydrant", "bike rack"}:
+            if o.class_name in ELEVEN | {"bench", "trash can", "building", "bollard", "fire hydrant", "bike rack",
+                                         "fence", "vegetation"}:
                 assert o.source.startswith("procedural:"), (spec.scene_id, o.class_name, o.source)
                 seen.add(o.class_name)
-    assert ELEVEN | {"bench", "building", "bollard"} <= seen, ELEVEN - seen
+    assert ELEVEN | {"bench", "building", "bollard", "fence", "vegetation"} <= seen, ELEVEN - seen
 
 
 def _ground_z(spec, box) -> set[float]:

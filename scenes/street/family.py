@@ -40,6 +40,7 @@ MARK_H = 0.003  # road markings are inset: asphalt top at -MARK_H, marking tops 
 RAIL_TOP = 0.01  # rail heads stand this far above the markings; a bank tram's wheels sit on them
 FACADE_MATERIALS = 3  # Infinigen facade materials per street (each one is a node tree built per scene)
 STREET_TREE_MAX = (7.0, 7.0, 14.0)  # bank trees larger than this do not fit between kerb and facades
+HEDGE_BUSH_MAX = (3.0, 2.0, 2.5)  # bank bushes that line a front yard as a hedge
 
 
 class OutdoorParams(ViewParams):
@@ -222,13 +223,32 @@ def _buildings(rng: random.Random, occ: Occupancy, st: Street, side: int, facade
         x += bw + 0.3 + (rng.uniform(1.0, 5.0) if rng.random() < 0.4 else 0.0)
 
 
+def _in_a_row(rng: random.Random, occ: Occupancy, variants, x0: float, x1: float, side: int, st: Street,
+              yaw: float, max_size: tuple[float, float, float] | None = None) -> None:
+    """Bank pieces end to end along the front of a yard, from ``x0`` to ``x1``, their street side on the
+    lot line: fence panels (one design per yard) or bushes grown into a hedge."""
+    fits = [v for v in variants if max_size is None or all(a <= b for a, b in zip(v.size, max_size))]
+    x = x0
+    while fits:
+        v = rng.choice(fits)
+        w, d = v.size[0], v.size[1]
+        if x + w > x1:
+            break
+        occ.try_add([variant_piece(v).placed(x + w / 2, side * (st.lot + 0.1 + d / 2), st.curb_h, yaw)], gap=0.0)
+        x += w + 0.02
+
+
 def _front_yard(rng: random.Random, occ: Occupancy, st: Street, side: int, x0: float, x1: float, depth: float,
                 kit: Kit) -> None:
     length = x1 - x0
     kind = rng.choice(["hedge", "fence", "wall", "none"])
     y = side * (st.lot + 0.6)
     yaw = 0.0 if side < 0 else math.pi
-    if kind == "hedge":
+    if kind == "hedge" and kit.variants("bush"):
+        _in_a_row(rng, occ, kit.variants("bush"), x0, x1, side, st, yaw, HEDGE_BUSH_MAX)
+    elif kind == "fence" and kit.variants("fence"):
+        _in_a_row(rng, occ, [rng.choice(kit.variants("fence"))], x0, x1, side, st, yaw)
+    elif kind == "hedge":
         occ.try_add([plants.hedge(rng, length).placed((x0 + x1) / 2, y, st.curb_h, yaw)])
     elif kind == "fence":
         occ.try_add([sf.fence(rng, length).placed((x0 + x1) / 2, y, st.curb_h, yaw)])

@@ -1026,3 +1026,60 @@ class BikeRackFactory(ProceduralFactory):
         if rail:
             mesh.cylinder(f"{name}_rail", rad * 0.8, length, (x, 0, self.rng.uniform(0.2, 0.3)), metal, axis="Y",
                           segments=12, parent=root)
+
+
+class FenceFactory(ProceduralFactory):
+    """One front-yard fence panel (class fence) with its two posts: picket, horizontal board or
+    vertical metal bar infill, along x, front +y, on z = 0; the layout lines panels up end to end.
+
+    Sizes (garden-fence practice: 1.8-2.4 m bays between posts, front fences 0.9-1.5 m high, posts
+    70-100 mm square timber or 40-60 mm steel): bay 1.8-2.4 m, height 0.9-1.5 m."""
+
+    def create_asset(self, **spawn):
+        r = self.rng
+        kind = spawn.get("kind") or r.choice(["picket", "boards", "bars"])
+        bay, height = r.uniform(1.8, 2.4), r.uniform(0.9, 1.5)
+        root = mesh.empty("fence_panel")
+        if kind == "bars":
+            metal = surfaces.principled("fence_metal", r.choice([(0.015, 0.015, 0.015), (0.02, 0.06, 0.03),
+                                                                (0.25, 0.25, 0.26)]), roughness=0.45, metallic=0.6,
+                                        noise=0.15)
+            post = r.uniform(0.04, 0.06)
+            for sx in (-1, 1):
+                mesh.box(f"fence_post{sx}", (post, post, height + 0.05), (sx * (bay / 2 - post / 2), 0, (height + 0.05) / 2),
+                         metal, bevel=0.004, parent=root)
+            for z in (0.12, height - 0.08):
+                mesh.box(f"fence_rail{z:.2f}", (bay - 2 * post, 0.03, 0.03), (0, 0, z), metal, parent=root)
+            n = int((bay - 2 * post) / r.uniform(0.11, 0.14))
+            for k in range(n):
+                x = -bay / 2 + post + (k + 0.5) * (bay - 2 * post) / n
+                mesh.box(f"fence_bar{k}", (0.016, 0.016, height - 0.06), (x, 0, 0.03 + (height - 0.06) / 2), metal,
+                         parent=root)
+                mesh.cylinder(f"fence_tip{k}", 0.012, 0.05, (x, 0, height - 0.005), metal, radius_top=0.0, segments=6,
+                              parent=root)
+            return root
+        wood = (surfaces.infinigen("wood.wood.Wood", r.randrange(2**31)) if r.random() < 0.4 else
+                surfaces.principled("fence_paint", r.choice([(0.8, 0.8, 0.78), (0.25, 0.15, 0.07), (0.06, 0.15, 0.08),
+                                                             (0.45, 0.42, 0.38)]), roughness=0.7, noise=0.2))
+        post = r.uniform(0.07, 0.1)
+        for sx in (-1, 1):
+            mesh.box(f"fence_post{sx}", (post, post, height + 0.08), (sx * (bay / 2 - post / 2), 0, (height + 0.08) / 2),
+                     wood, bevel=0.006, parent=root)
+        inner = bay - 2 * post
+        if kind == "picket":
+            for z in (0.2, height - 0.25):
+                mesh.box(f"fence_rail{z:.2f}", (inner, 0.04, 0.07), (0, -0.03, z), wood, parent=root)
+            width, gap = r.uniform(0.07, 0.1), r.uniform(0.04, 0.07)
+            n = int(inner / (width + gap))
+            for k in range(n):
+                x = -inner / 2 + (k + 0.5) * inner / n
+                outline = np.array([(x - width / 2, 0.05), (x + width / 2, 0.05), (x + width / 2, height - 0.08),
+                                    (x, height), (x - width / 2, height - 0.08)])
+                mesh.extrude_polygon(f"fence_picket{k}", outline, 0.02, wood, axis="Y", offset=0.0, parent=root)
+        else:
+            boards = int(height / r.uniform(0.1, 0.16))
+            pitch = (height - 0.05) / boards
+            for k in range(boards):
+                mesh.box(f"fence_board{k}", (inner, 0.02, pitch * 0.85), (0, 0.0, 0.05 + (k + 0.5) * pitch), wood,
+                         bevel=0.003, parent=root)
+        return root
