@@ -53,7 +53,8 @@ def view_kinds_and_timings(dataset: str) -> tuple[Counter, dict[str, list[float]
 
 
 STRUCTURE = {"floor", "wall", "ceiling", "terrain", "road", "sidewalk", "curb", "building", "sky", "water",
-             "mountain"}  # surfaces, not objects: left out of provenance shares
+             "mountain", "rail track"}  # surfaces, not objects (rail track: Cityscapes' "flat" category with
+# road and sidewalk, rails set in the road): left out of provenance shares
 PEOPLE_VEHICLES = ("person", "rider", "car", "truck", "bus", "train", "motorcycle", "bicycle")
 STREET_ELEVEN = PEOPLE_VEHICLES + ("traffic light", "traffic sign", "pole")  # Cityscapes' things on a street
 
@@ -102,6 +103,45 @@ def provenance(dataset: str, assets: dict[str, dict[int, str]]) -> tuple[dict[st
               "views_with_class": {c: class_views[c] for c in PEOPLE_VEHICLES}}
     blocks = [set().union(*seen[i:i + 100]) for i in range(0, max(len(seen) - 99, 1), 100)]
     return shares, sum(map(len, blocks)) / max(len(blocks), 1), len(seen), street
+
+
+GROUND_CLASSES = ("terrain", "mountain")
+GROUND_COVER_SOURCE = "primitive:ground_cover"  # scenes.nature.family: the ground cover's own object
+TILT_DEG = 10.0
+
+
+def nature_ground(dataset: str, family: str = "outdoor_nature") -> dict | None:
+    """Per view of ``family``: the ground pixels (classes terrain and mountain, the ground cover's instances
+    left out, so the grass blades' normals do not count as slope), the share of them whose normal label is
+    tilted more than ``TILT_DEG`` from vertical (in world space), and the share of the image covered by
+    ground cover. Summary over the views; ``None`` when the dataset has none of that family."""
+    from pipeline.taxonomy import class_id
+    from pipeline.view import View
+
+    output = Output(dataset)
+    manifest = output.read_json(layout.MANIFEST)
+    ground_ids = [class_id(c) for c in GROUND_CLASSES]
+    tilted, cover = [], []
+    for shard in manifest["series"]["views"]:
+        for sample in iter_samples(output, shard["name"]):
+            meta = json.loads(sample["json"])
+            if meta["family"] != family:
+                continue
+            view = View.from_sample(sample)
+            covers = [r["id"] for r in meta.get("instances", []) if r.get("source") == GROUND_COVER_SOURCE]
+            is_cover = np.isin(view.instance, covers)
+            ground = np.isin(view.semantic, ground_ids) & ~is_cover
+            up = view.normals @ np.asarray(view.cam2world)[2, :3]  # world z of the (camera-frame) normal label
+            n = int(ground.sum())
+            tilted.append(float((up[ground] < np.cos(np.radians(TILT_DEG))).sum() / n) if n else 0.0)
+            cover.append(float(is_cover.mean()))
+    if not tilted:
+        return None
+    t, c = np.asarray(tilted), np.asarray(cover)
+    return {"views": len(t), "views_with_20pct_ground_tilted_over_10deg": round(float((t >= 0.2).mean()), 4),
+            "median_ground_share_tilted_over_10deg": round(float(np.median(t)), 4),
+            "views_with_ground_cover_visible": round(float((c >= 0.005).mean()), 4),
+            "mean_ground_cover_pixel_share": round(float(c.mean()), 4)}
 
 
 def generate_scenes(config_path: str, dataset: str) -> tuple[float, dict[str, dict[int, str]]]:
@@ -174,6 +214,7 @@ def main() -> None:
         "bank_factories": factory_facts(args.config, args.dataset) if args.config else None,
         "distinct_variants_per_100_views": round(variants, 1) if args.config else None,
         "wall_s": manifest["run"]["wall_s"], "core_s_per_view": manifest["run"]["core_s_per_view"],
+        "nature_ground": nature_ground(args.dataset),
     }
     print(json.dumps(report, indent=1))
 

@@ -23,7 +23,7 @@ import numpy as np
 
 Vec3 = tuple[float, float, float]
 
-Shape = Literal["cube", "plane", "uv_sphere", "cylinder", "cone", "mesh", "asset"]
+Shape = Literal["cube", "plane", "uv_sphere", "cylinder", "cone", "mesh", "asset", "heightfield", "scatter"]
 
 
 USER_PREFIX = "user:"  # the user's own assets: SceneObject.source, Material.kind and World.hdri "user:<name>"
@@ -50,12 +50,49 @@ class Material:
 
 
 @dataclass(frozen=True)
+class Heightfield:
+    """A terrain surface ``z = height(x, y)`` of :mod:`scenes.nature.terrain` with parameters ``params``
+    (``(name, value)`` pairs), meshed on that module's polar grid from the first ring at radius >= ``r_inner``
+    to the last at radius <= ``r_outer`` (metres from the world origin; parts sharing a ring share its
+    vertices). Faces steeper than ``steep_deg`` (jittered a few degrees by a noise) wear ``steep``."""
+
+    params: tuple[tuple[str, float], ...]
+    r_inner: float = 0.0
+    r_outer: float = 1e9
+    steep: Material | None = None
+    steep_deg: float = 90.0
+
+
+@dataclass(frozen=True)
+class Scatter:
+    """Ground cover instanced on the heightfield ``surface``: per kind (``kinds``: name, instances per m2
+    at full density) small meshes made by the renderer from ``seed``. The density falls off with the
+    distance d to the nearest ``focus`` point (x, y, view direction in radians, half field of view):
+    ``1 / (1 + (d / falloff_m)**2)``, ``behind`` of that outside the view cone, none beyond ``r_max``.
+    ``near`` (x, y, radius) are trees: fallen leaves and twigs gather under them."""
+
+    surface: Heightfield
+    kinds: tuple[tuple[str, float], ...]
+    focus: tuple[tuple[float, float, float, float], ...]
+    seed: int = 0
+    falloff_m: float = 6.0
+    behind: float = 0.1
+    r_max: float = 60.0
+    near: tuple[tuple[float, float, float], ...] = ()
+    dry_above: float = -1e9  # nothing grows below this height (under a lake's water)
+    colors: tuple[tuple[str, tuple[float, float, float]], ...] = ()  # per kind, the main linear RGB
+
+
+@dataclass(frozen=True)
 class Part:
     """One primitive, explicit mesh or bank asset of an object.
 
     ``shape == "asset"``: a baked asset from the asset bank (:mod:`pipeline.bank`), named by its content
     key in ``asset``; its mesh is centred on its bounding box, so ``location``/``rotation`` place it like a
     box and ``dimensions`` is its exact metric size (the material is unused: the asset brings its own).
+    ``shape == "heightfield"``: terrain, the mesh of ``heightfield`` in world coordinates (``location`` and
+    ``dimensions`` a box around it, from the height function's bounds); ``shape == "scatter"``: ground
+    cover instanced by the renderer as ``scatter`` says (the material is unused).
     """
 
     shape: Shape
@@ -69,6 +106,8 @@ class Part:
     vertices: tuple[Vec3, ...] = ()  # for shape == "mesh": local coordinates, metres
     faces: tuple[tuple[int, ...], ...] = ()
     asset: str = ""  # bank key, for shape == "asset"
+    heightfield: Heightfield | None = None  # for shape == "heightfield" (location, dimensions: its bounding box)
+    scatter: Scatter | None = None  # for shape == "scatter" (location, dimensions: a bound of its instances)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.bank.plan import _supports
 from scenes import build
+from scenes.nature.terrain import Terrain, height
 from scenes.shared.assets import infinigen_factories
 from scenes.shared.content import Catalogue, Variant
 from scenes.shared.geometry import part_aabb
@@ -155,8 +156,12 @@ def test_nature_places_bank_trees_bushes_rocks_on_the_ground_apart():
         assert {o.source for o in assets} == {"infinigen:TreeFactory", "infinigen:BushFactory", "infinigen:BoulderFactory"}
         assert not [o for o in spec.objects if o.class_name in ("tree", "vegetation", "rock")
                     and not o.source.startswith("infinigen:")]
-        for o in assets:
-            assert part_aabb(o.parts[0]).lo[2] == pytest.approx(0.0, abs=1e-6)
+        terrain_part = next(o for o in spec.objects if o.class_name == "terrain").parts[0]
+        ground = Terrain.from_pairs(terrain_part.heightfield.params)
+        for o in assets:  # standing on the terrain (exactly: tests/test_nature_terrain.py)
+            b = part_aabb(o.parts[0])
+            centre = float(height(ground, (b.lo[0] + b.hi[0]) / 2, (b.lo[1] + b.hi[1]) / 2))
+            assert centre - 1.5 <= b.lo[2] <= centre + 0.01
         for i, a in enumerate(assets):
             for b in assets[i + 1:]:
                 assert not _overlap(a, b), f"seed {seed}: {a.source} {a.instance_id} overlaps {b.source}"

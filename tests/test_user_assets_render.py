@@ -175,7 +175,8 @@ def user_dataset(tmp_path_factory) -> Path:
                                                                    "resolutions": [[64, 64]], "hdri_prob": 1.0}},
                    {"family": "outdoor_nature", "count": 3,
                     "params": {"content": "primitive", "views": 1, "resolutions": [[64, 64]], "hdri_prob": 1.0,
-                               "area_m": 30.0, "trees": [2, 5], "bushes": [1, 3], "rocks": [1, 3]}}],
+                               "area_m": 30.0, "trees": [2, 5], "bushes": [1, 3], "rocks": [1, 3],
+                               "relief": 0.0}}],  # flat ground at z = 0, which the boulder check below assumes
         "render": {"quality": "draft", "samples": 4, "denoise": False, "device": "cpu"},
         "validity": {"min_depth_m": 0.05, "min_classes": 1, "min_non_sky_fraction": 0.0},
         "assets": {"root": str(root), "manifest": str(root / "manifest.yaml"), "use_prob": 1.0, "per_scene": [3, 3]},

@@ -17,6 +17,8 @@
   bank (turned by ``World.rotation`` about +Z), or a Nishita physical sky.
 - Parts with a user PBR material get a box-projected UV map in metres (``metric_uv``), through which
   the material reads its maps at their real-world scale.
+- Heightfield and scatter parts (nature terrain and its ground cover) are made by
+  :mod:`pipeline.render.terrain`.
 - Cameras are set one view at a time by :func:`set_camera`.
 :func:`clear_scene` removes every object, mesh, material, light, image, world and node group in one
 batch (BlenderProc's ``clean_up`` removes them one by one, which is quadratic: seconds for a street
@@ -35,6 +37,7 @@ from mathutils import Matrix
 
 from pipeline.render.geometry import metric_uv, part_mesh
 from pipeline.render.materials import INSTANCE_PROPERTY, SHADING_NORMAL_ATTRIBUTE, MaterialLibrary
+from pipeline.render.terrain import terrain_object
 from pipeline.scene_spec import Camera, Light, SceneSpec, World, rotation_matrix
 from pipeline.taxonomy import class_id
 
@@ -112,6 +115,8 @@ def _add_part_object(name: str, part, instance_id: int, class_name: str, materia
                      assets: AssetLoader) -> bpy.types.Object:
     if part.shape == "asset":
         obj = assets.instance(part.asset, name)
+    elif part.shape in ("heightfield", "scatter"):  # nature terrain and its ground cover
+        obj = terrain_object(name, part, materials)
     else:
         obj = bpy.data.objects.new(name, _part_mesh(name, part, materials))
     obj.location = part.location

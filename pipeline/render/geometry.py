@@ -14,6 +14,8 @@ outside (outward normals), which transmissive materials need to tell inside from
 - cylinder: axis Z, ``segments`` side quads, two n-gon caps.
 - cone: apex at +Z, base n-gon at -Z.
 - mesh: ``Part.vertices``/``Part.faces`` recentred and scaled per axis to ``dimensions``.
+- heightfield: the terrain mesh of ``Part.heightfield`` (:func:`scenes.nature.terrain.grid_mesh`), in world
+  coordinates less ``location``, not rescaled (``dimensions`` is only a bound of it).
 """
 
 from __future__ import annotations
@@ -106,9 +108,19 @@ def part_mesh(part: Part) -> tuple[np.ndarray, Faces]:
         if not part.vertices or not part.faces:
             raise ValueError("mesh part needs vertices and faces")
         v, f = np.asarray(part.vertices, dtype=np.float64), [tuple(face) for face in part.faces]
+    elif part.shape == "heightfield":
+        return _heightfield(part)
     else:
         raise ValueError(f"unknown shape {part.shape!r}")
     return _fit_box(v, part.dimensions), f
+
+
+def _heightfield(part: Part) -> tuple[np.ndarray, Faces]:
+    from scenes.nature.terrain import Terrain, grid_mesh
+
+    field = part.heightfield
+    verts, tris = grid_mesh(Terrain.from_pairs(field.params), field.r_inner, field.r_outer)
+    return verts - np.asarray(part.location, dtype=np.float64), [tuple(t) for t in tris.tolist()]
 
 
 def part_world_mesh(part: Part) -> tuple[np.ndarray, Faces]:

@@ -1,7 +1,8 @@
 """View validity filters: reject views that would teach nothing or teach wrong scale.
 
 Two checks, both pure functions:
-- :func:`check_cameras` on a :class:`SceneSpec` before rendering: no eye inside (or too near) an object's box.
+- :func:`check_cameras` on a :class:`SceneSpec` before rendering: no eye inside (or too near) an object's box,
+  nor below (or too near) a terrain heightfield's surface.
 - :func:`check_view` on a rendered view's depth and semantic labels: nearest surface far enough, enough
   distinct classes, enough non-sky pixels.
 
@@ -9,6 +10,8 @@ A rejection is a string ``"<code>: <detail>"``; the code (see :data:`CODES`) is 
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +26,9 @@ CODES = ("camera_inside", "too_close", "too_few_classes", "too_much_sky", "no_su
 # (a room's walls, a street's road), so only their individual parts count.
 SHELL_CLASSES = frozenset({"floor", "wall", "ceiling", "road", "sidewalk", "curb", "terrain", "rail track", "water",
                            "fence", "mountain"})
+# Parts checked by their surface, not their box: terrain heightfields (the eye must be above the height
+# function) and the ground cover on them (grass may brush the lens).
+SURFACE_SHAPES = frozenset({"heightfield", "scatter"})
 
 
 class ViewRules(BaseModel):
@@ -80,7 +86,7 @@ def object_boxes(spec: SceneSpec) -> list[tuple[int, AABB]]:
     out: list[tuple[int, AABB]] = []
     for o in spec.objects:
         if o.class_name in SHELL_CLASSES:
-            out.extend((o.instance_id, part_aabb(p)) for p in o.parts)
+            out.extend((o.instance_id, part_aabb(p)) for p in o.parts if p.shape not in SURFACE_SHAPES)
         else:
             out.append((o.instance_id, parts_aabb(o.parts)))
     return out
@@ -95,7 +101,23 @@ def check_cameras(spec: SceneSpec, rules: ViewRules | None = None) -> list[str |
     for cam in spec.cameras:
         eye = (cam.cam2world[0][3], cam.cam2world[1][3], cam.cam2world[2][3])
         hit = next((iid for iid, b in boxes if b.contains(eye, margin)), None)
+        if hit is None:
+            hit = _below_surface(spec, eye, margin)
         out.append(None if hit is None else
                    f"camera_inside: eye {tuple(round(c, 3) for c in eye)} within {margin:g} m of "
                    f"{classes[hit]} (instance {hit})")
     return out
+
+
+def _below_surface(spec: SceneSpec, eye, margin: float) -> int | None:
+    """Instance id of a terrain heightfield whose surface lies above ``eye`` (or within ``margin`` under it)."""
+    from scenes.nature.terrain import Terrain, height
+
+    r = math.hypot(eye[0], eye[1])
+    for o in spec.objects:
+        for p in o.parts:
+            field = p.heightfield
+            if p.shape == "heightfield" and field.r_inner <= r <= field.r_outer:
+                if eye[2] < float(height(Terrain.from_pairs(field.params), eye[0], eye[1])) + margin:
+                    return o.instance_id
+    return None
