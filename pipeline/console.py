@@ -40,8 +40,10 @@ def verbose() -> bool:
 
 
 def stage_bar(stage: str, total: int, initial: int = 0, unit: str = "item", enabled: bool = True) -> tqdm:
-    """The progress bar of one stage (bank, render, finalize): count, rate and time left."""
+    """The progress bar of one stage (bank, render, finalize): count, rate and time left. Redrawn at
+    most every 10 s when stderr is a file (a log keeps a line per redraw)."""
     return tqdm(total=total, initial=initial, desc=f"{stage:8s}", unit=unit, disable=not enabled, dynamic_ncols=True,
+                mininterval=0.1 if sys.stderr.isatty() else 10.0,
                 bar_format="{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} {unit}s "
                            "[{elapsed}<{remaining}, {rate_fmt}{postfix}]")
 
