@@ -45,9 +45,10 @@ class Variant:
     families: tuple[str, ...] = ()
     anchors: tuple[tuple[str, tuple[float, float, float]], ...] = ()
 
-    def anchor(self, name: str) -> tuple[float, float, float]:
-        """Named point of a procedural asset, in its frame (bounding box centred on the origin)."""
-        return dict(self.anchors)[name]
+    def anchor(self, name: str) -> tuple[float, float, float] | None:
+        """Named point of a procedural asset, in its frame (bounding box centred on the origin), or
+        ``None`` when it has none of that name (as :meth:`scenes.shared.piece.Piece.anchor`)."""
+        return dict(self.anchors).get(name)
 
     @property
     def source(self) -> str:
@@ -155,8 +156,8 @@ def asset_piece(variant: Variant, stand_in: Piece) -> Piece:
     hung = old.hi[2] <= 1e-6
     cx = (old.lo[0] + old.hi[0]) / 2
     cy = (old.lo[1] + old.hi[1]) / 2
-    if any(k == "base" for k, _ in variant.anchors):
-        base = variant.anchor("base")
+    base = variant.anchor("base")
+    if base is not None:
         cx, cy = -base[0], -base[1]
     cz = old.hi[2] - h / 2 if hung else old.lo[2] + h / 2
     part = Part("asset", (cx, cy, cz), (w, d, h), ASSET_MATERIAL, asset=variant.key)

@@ -282,7 +282,7 @@ def _on_pole(kit: Kit, rng: random.Random, pole: Piece, head: Piece, pole_role: 
     if at is None:
         return pole, head
     v = rng.choice(heads)
-    if any(k == "mount" for k, _ in v.anchors):
+    if v.anchor("mount") is not None:
         return swapped, anchored_piece(v, "mount", at)
     return swapped, variant_piece(v, (at[0] + v.size[0] / 2, at[1], at[2]))
 
