@@ -29,7 +29,7 @@ from pipeline.shards import layout
 from pipeline.shards.index import read_index
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
-from pipeline.shards.members import read_png
+from pipeline.formats import read_png
 from pipeline.taxonomy import benchmark_classes, load_taxonomy, mapping
 from scenes import get_family
 from scenes.shared.validity import reason_code

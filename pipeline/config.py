@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from pipeline import tasks
 from pipeline.errors import BadInput
@@ -135,9 +135,11 @@ class JobConfig(_Strict):
     seed: int = Field(default=0, ge=0)
     scenes: list[SceneSource] = Field(min_length=1)
     tasks: dict[TaskName, float] = Field(
-        default_factory=lambda: dict.fromkeys(tasks.names(), tasks.DEFAULT_PAIRS_PER_VIEW), min_length=1,
+        default_factory=lambda: dict.fromkeys(tasks.names(inputs=1), tasks.DEFAULT_PAIRS_PER_VIEW), min_length=1,
         description="pairs per view of each task (registry names, pipeline.tasks), e.g. {depth: 1, instance: 0.5}; "
-                    "a fraction is drawn per view with a seeded coin; a list of names means 1 of each")
+                    "a fraction is drawn per view with a seeded coin; a list of names means 1 of each. Two-view "
+                    "tasks (flow, disparity) count pairs per view group and need scenes with view_groups; the "
+                    "default is every one-view task")
     prompts: PromptSettings = Field(default_factory=PromptSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
     shards: ShardSettings = Field(default_factory=ShardSettings)
@@ -165,6 +167,19 @@ class JobConfig(_Strict):
         if not any(v.values()):
             raise ValueError("every task has 0 pairs per view")
         return v
+
+    @model_validator(mode="after")
+    def _groups_for_two_view_tasks(self):
+        """A two-view task needs scenes that render the view groups it uses."""
+        for name, rate in self.tasks.items():
+            task = tasks.get(name)
+            if task.inputs < 2 or not rate:
+                continue
+            kinds = {getattr(s.parsed_params(), "view_groups", None) for s in self.scenes}
+            if not any(k is not None and k.kind in task.group_kinds for k in kinds):
+                raise ValueError(f"tasks.{name}: needs view groups of kind {' or '.join(task.group_kinds)}; "
+                                 f"set scenes[].params.view_groups.kind on at least one scene source")
+        return self
 
     def total_scenes(self) -> int:
         return sum(s.count for s in self.scenes)

@@ -19,8 +19,10 @@ from pipeline.bank.plan import bank_items
 from pipeline.config import JobConfig
 from pipeline.console import stage_bar, warning_summary
 from pipeline.errors import BadInput, JobInterrupted, UnitsQuarantined, sigterm_as_interrupt
+from pipeline.job_workers import environment_message, unit_worker
 from pipeline.plan import config_fingerprint, plan_units, plan_views
 from pipeline.shards import layout
+from pipeline.dataset_format import describe
 from pipeline.shards.manifest import finalize
 from pipeline.shards.storage import Output
 from pipeline.scratch import remove_scratch, scratch_dir, sweep_stale_scratch
@@ -96,8 +98,8 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     bar = stage_bar("render", planned_views, initial=done_views, unit="view", enabled=progress)
     warnings: Counter = Counter(bank_stats.get("warnings", {}))
 
-    def on_done(record: dict) -> None:
-        warnings.update(record.get("warnings", {}))
+    def on_done(unit, record: dict, worker_warnings: dict) -> None:
+        warnings.update(worker_warnings)
         stats["views"] += record["views"]
         stats["pairs"] += record["pairs"]
         stats["rejected"] += len(record["rejected"])
@@ -114,21 +116,28 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     try:
         if pending:
             ray_backend.connect(address if address is not None else config.ray.address)
+            rs = config.ray
             with sigterm_as_interrupt():
-                overhead = ray_backend.run_units(config, pending, out_uri, fingerprint, on_done, on_retry, catalogue)
+                overhead = ray_backend.run_on_actors(
+                    unit_worker(config, out_uri, fingerprint, catalogue), pending, workers=rs.num_workers,
+                    cpus=rs.cpus_per_worker, gpus=rs.gpus_per_worker, role="render", retries=rs.max_unit_retries,
+                    environment_message=lambda cause: environment_message(cause, out_uri),
+                    on_done=on_done, on_retry=on_retry, key=lambda unit: unit.unit_id)
     except KeyboardInterrupt:
         committed = sum(output.exists(layout.done_record(u.unit_id)) for u in units)
         raise JobInterrupted(f"interrupted: {committed} of {len(units)} units are committed in {out_uri}; "
                              f"nothing half-written is left") from None
     finally:
         bar.close()
-    if overhead.get("quarantined"):
-        report = failure_report(output, config, overhead["quarantined"])
+    quarantined = [{"unit_id": q["item"].unit_id, "scenes": [t.scene_id for t in q["item"].scenes],
+                    "attempts": q["attempts"], **q["failure"]} for q in overhead.get("quarantined", [])]
+    if quarantined:
+        report = failure_report(output, config, quarantined)
         raise UnitsQuarantined(
-            f"{len(overhead['quarantined'])} of {len(units)} units failed on every try and were quarantined; "
+            f"{len(quarantined)} of {len(units)} units failed on every try and were quarantined; "
             f"every other unit is committed. The failure report (units, scenes, exception, traceback) is "
             f"{report}. Run the same command again to retry only those units.",
-            report, [f["unit_id"] for f in overhead["quarantined"]])
+            report, [f["unit_id"] for f in quarantined])
     wall = time.perf_counter() - t0
     run_stats = {
         "wall_s": round(wall, 2), "units_run": len(pending), "units_resumed": len(done_ids),
@@ -145,7 +154,9 @@ def render_job(config: JobConfig, out_uri: str, overwrite: bool = False, address
     try:
         with stage_bar("finalize", len(units), unit="unit", enabled=progress) as fbar:
             manifest = finalize(output, config.model_dump(mode="json"), fingerprint,
-                                [u.unit_id for u in units], scratch, run_stats, checked.library.licences(),
+                                [u.unit_id for u in units], scratch,
+                                describe(config.shards.input_format, list(config.tasks)), run_stats,
+                                checked.library.licences(),
                                 on_record=lambda: fbar.update(1))
     finally:
         remove_scratch(scratch)

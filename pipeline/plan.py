@@ -66,5 +66,6 @@ def config_fingerprint(config: JobConfig) -> str:
 
 
 def plan_views(unit: WorkUnit) -> list[str]:
-    """Keys of the views ``unit`` renders (before validity rejection), from each family's ``views`` param."""
-    return [view_key(t.scene_id, v) for t in unit.scenes for v in range(t.params.views)]
+    """Keys of the views ``unit`` renders (before validity rejection): each family's ``views_rendered``
+    (``views`` camera groups of ``view_groups``' size)."""
+    return [view_key(t.scene_id, v) for t in unit.scenes for v in range(t.params.views_rendered)]

@@ -148,12 +148,26 @@ class World:
 
 @dataclass(frozen=True)
 class Camera:
-    """A pinhole camera. ``cam2world`` is the 4x4 camera-to-world pose (row-major nested tuples)."""
+    """A pinhole camera. ``cam2world`` is the 4x4 camera-to-world pose (row-major nested tuples).
+
+    View groups (:mod:`scenes.shared.groups`): views of one static scene with known relative poses and the
+    same intrinsics, consecutive in ``SceneSpec.cameras``.
+    - ``group``: the group's index in the scene (the index of the camera the family drew); -1: no group.
+    - ``group_kind``: ``"stereo"`` (a rectified pair: frame 1, the right eye, is frame 0 moved by
+      ``baseline_m`` along frame 0's +X with the same rotation) or ``"motion"`` (frames along a short smooth
+      camera path); ``""`` when not in a group.
+    - ``frame``: the view's place in its group: 0 is the left eye or the first frame.
+    - ``baseline_m``: a stereo rig's baseline in metres (on both eyes); 0 otherwise.
+    """
 
     cam2world: tuple[tuple[float, float, float, float], ...]
     hfov_deg: float
     width: int
     height: int
+    group: int = -1
+    group_kind: Literal["", "stereo", "motion"] = ""
+    frame: int = 0
+    baseline_m: float = 0.0
 
     def intrinsics(self) -> dict[str, float]:
         """fx, fy, cx, cy in pixels with square pixels; pixel (row i, col j) has its centre at (j+0.5, i+0.5)."""

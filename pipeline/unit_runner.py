@@ -14,17 +14,17 @@ from dataclasses import asdict, replace
 
 import numpy as np
 
-from pipeline.tasks import make_pairs
+from pipeline.tasks import make_group_pairs, make_pairs, pair_schema
 from pipeline.config import JobConfig
 from pipeline.errors import SceneRejected
 from pipeline.plan import WorkUnit, view_seed
-from pipeline.view import View, view_key
+from pipeline.view import VIEW_JSON, View, view_key
 from pipeline.scene_graph import build_scene_graph
 from pipeline.scene_spec import USER_PREFIX, SceneSpec
 from pipeline.shards import layout
+from pipeline.schema import conform
+from pipeline.shards import index
 from pipeline.shards.index import pair_row, view_row, write_rows
-from pipeline.shards.members import pair_members, view_members
-from pipeline.shards.schema import VIEW_JSON, conform
 from pipeline.shards.storage import Output
 from pipeline.shards.writer import ShardSeries
 from scenes import get_family
@@ -46,9 +46,28 @@ def render_valid_cameras(renderer, spec: SceneSpec, rules) -> tuple[list[View], 
     if len(keep) == len(spec.cameras):
         return renderer.render_scene(spec), rejected
     views = renderer.render_scene(replace(spec, cameras=tuple(spec.cameras[i] for i in keep)))
-    for view, index in zip(views, keep):
-        view.view_index = index
+    for view, i in zip(views, keep):
+        view.view_index = i
     return views, rejected
+
+
+def camera_group(spec: SceneSpec, view_index: int) -> dict | None:
+    """The view group of a camera as the view json records it (None for a view in no group)."""
+    cam = spec.cameras[view_index]
+    if cam.group < 0:
+        return None
+    size = sum(1 for c in spec.cameras if c.group == cam.group)
+    return {"id": cam.group, "kind": cam.group_kind, "frame": cam.frame, "size": size,
+            "baseline_m": cam.baseline_m if cam.group_kind == "stereo" else None}
+
+
+def group_views(views: list[View]) -> list[list[View]]:
+    """The good views of each group with at least two of them, in frame order."""
+    groups: dict[int, list[View]] = {}
+    for view in views:
+        if view.group is not None:
+            groups.setdefault(view.group["id"], []).append(view)
+    return [sorted(g, key=lambda v: v.group["frame"]) for _, g in sorted(groups.items()) if len(g) >= 2]
 
 
 def instance_records(view: View, spec: SceneSpec) -> list[dict]:
@@ -71,13 +90,13 @@ def user_assets_seen(meta: dict, spec: SceneSpec) -> set[str]:
 
 
 def view_meta(view: View, spec: SceneSpec, graph: dict, seed: int) -> dict:
-    """The views series' json member (schema :data:`pipeline.shards.schema.VIEW_JSON`): camera, scene
+    """The views series' json member (schema :data:`pipeline.view.VIEW_JSON`): camera, scene
     graph and provenance."""
     meta = {
         "key": view.key, "scene_id": spec.scene_id, "family": spec.family, "kind": spec.kind,
         "scene_seed": spec.seed, "view_index": view.view_index, "view_seed": seed,
         "lighting": spec.extra.get("lighting"),
-        "intrinsics": view.intrinsics, "cam2world": np.asarray(view.cam2world).tolist(),
+        "intrinsics": view.intrinsics, "cam2world": np.asarray(view.cam2world).tolist(), "group": view.group,
         "class_table": [{"id": k, "class": c} for k, c in sorted(view.class_table.items())],
         "instances": instance_records(view, spec),
         "scene_graph": graph, "timings": view.timings, "extra": json.dumps(spec.extra, sort_keys=True),
@@ -99,8 +118,16 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
     pairs_series = ShardSeries(output, layout.PAIRS, unit.unit_id, **caps)
     view_rows, pair_rows, rejected, rejected_scenes = [], [], [], []
     pairs_per_task: Counter = Counter()
+    pairs_index = index.pair_schema(pair_schema()["roundtrip"])
     user_assets: Counter = Counter()  # user asset name -> views it appears in
     timings: Counter = Counter()
+
+    def write_pairs(pairs) -> None:
+        for pair in pairs:
+            placed = pairs_series.write(pair.members(config.shards.input_format, config.shards.jpeg_quality))
+            pair_rows.append(pair_row(pair, placed))
+            pairs_per_task[pair.task] += 1
+
     try:
         for task in unit.scenes:
             _, generate = get_family(task.family)
@@ -111,19 +138,22 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
                 rejected_scenes.append({"scene_id": task.scene_id, "reason": str(exc)})
                 rejected += [{"key": view_key(task.scene_id, v), "scene_id": task.scene_id,
                               "reason": f"scene rejected: {exc}"}
-                             for v in range(task.params.views)]
+                             for v in range(task.params.views_rendered)]
                 continue
             finally:
                 timings["scene_generate"] += time.perf_counter() - t0
             views, camera_rejects = render_valid_cameras(renderer, spec, config.validity)
             rejected += [{**r, "scene_id": task.scene_id} for r in camera_rejects]
+            good = []
             for view in views:
+                view.group = camera_group(spec, view.view_index)
                 for step, secs in view.timings.items():
                     timings[step] += secs
                 reason = check_view(view.depth, view.semantic, config.validity)
                 if reason:
                     rejected.append({"key": view.key, "scene_id": task.scene_id, "reason": reason})
                     continue
+                good.append(view)
                 seed = view_seed(task.seed, view.view_index)
                 t0 = time.perf_counter()
                 graph = build_scene_graph(spec, view)
@@ -132,17 +162,22 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
                 t0 = time.perf_counter()
                 meta = view_meta(view, spec, graph, seed)
                 user_assets.update(user_assets_seen(meta, spec))
-                placed = views_series.write(view_members(view, meta))
+                placed = views_series.write(view.members(meta))
                 view_rows.append(view_row(view, spec, placed))
-                for pair in pairs:
-                    placed = pairs_series.write(pair_members(pair, config.shards.input_format,
-                                                             config.shards.jpeg_quality))
-                    pair_rows.append(pair_row(pair, placed))
-                    pairs_per_task[pair.task] += 1
+                write_pairs(pairs)
+                timings["write"] += time.perf_counter() - t0
+            for group in group_views(good):
+                t0 = time.perf_counter()
+                pairs = make_group_pairs(group, view_seed(task.seed, group[0].view_index), config.tasks,
+                                         max_prompt_tokens=config.prompts.text_budget)
+                timings["codec"] += time.perf_counter() - t0
+                t0 = time.perf_counter()
+                write_pairs(pairs)
                 timings["write"] += time.perf_counter() - t0
         shards = views_series.close() + pairs_series.close()
         write_rows(output, layout.unit_index(unit.unit_id, layout.VIEWS), view_rows, scratch, layout.VIEWS)
-        write_rows(output, layout.unit_index(unit.unit_id, layout.PAIRS), pair_rows, scratch, layout.PAIRS)
+        write_rows(output, layout.unit_index(unit.unit_id, layout.PAIRS), pair_rows, scratch, layout.PAIRS,
+                   pairs_index)
         left_out = [{**r, "what": "view"} for r in rejected]
         left_out += [{"key": r["scene_id"], "scene_id": r["scene_id"], "what": "scene", "reason": r["reason"]}
                      for r in rejected_scenes]

@@ -7,26 +7,24 @@ PNGs into 8-bit images: ids above 255 are silently corrupted. Put these handlers
     from pipeline.wds import DECODERS
     ds = wds.WebDataset(urls).decode(*DECODERS, "pil")
 
-``instance.png`` and ``semantic.png`` become uint16 HxW arrays, ``depth.exr`` float32 HxW (+inf where
-nothing is hit) and ``normal.exr`` float32 HxWx3; every other member falls through to the next handler.
+Every view channel that is not an 8-bit image (:data:`pipeline.channels.CHANNELS`) decodes to its exact
+array: ``instance.png`` and ``semantic.png`` uint16 HxW, ``depth.exr`` float32 HxW (+inf where nothing
+is hit), ``normal.exr`` float32 HxWx3; every other member falls through to the next handler.
 """
 
 from __future__ import annotations
 
-from pipeline.shards.members import read_exr, read_png
+from pipeline import channels
 
-ID_MEMBERS = ("instance.png", "semantic.png")
-FLOAT_MEMBERS = ("depth.exr", "normal.exr")
-
-
-def id_png(key: str, data: bytes):
-    """16-bit id PNGs -> uint16 arrays (exact); None for other members."""
-    return read_png(data) if key.lower().endswith(ID_MEMBERS) else None
+EXACT_MEMBERS = tuple(c.member for c in channels.CHANNELS if c.format is not channels.RGB8)
 
 
-def float_exr(key: str, data: bytes):
-    """Depth and normal EXRs -> float32 arrays (OpenEXR); None for other members."""
-    return read_exr(data) if key.lower().endswith(FLOAT_MEMBERS) else None
+def exact_channel(key: str, data: bytes):
+    """A view channel that is not an 8-bit image -> its exact array; None for other members."""
+    key = key.lower()
+    if not key.endswith(EXACT_MEMBERS):
+        return None
+    return channels.decoder_for(key)(data)
 
 
-DECODERS = (id_png, float_exr)
+DECODERS = (exact_channel,)

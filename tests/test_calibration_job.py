@@ -15,7 +15,7 @@ import yaml
 
 from pipeline.config import parse_config
 from pipeline.plan import plan_units
-from pipeline.shards.members import read_exr, read_png
+from pipeline.formats import read_exr, read_png
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
 from scenes.calibration.family import generate

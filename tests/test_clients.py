@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from pipeline.shards.members import read_exr, read_png
+from pipeline.formats import read_exr, read_png
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
 

@@ -39,7 +39,7 @@ def test_plain_webdataset_reads_pairs(tiny_dataset):
 
 
 def test_views_series_holds_exact_raw_labels(tiny_dataset):
-    from pipeline.shards.members import read_exr, read_png
+    from pipeline.formats import read_exr, read_png
 
     manifest, urls = _shards(tiny_dataset, "views")
     n = 0

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from pipeline.consumers.metrics import (DepthScores, InstanceScores, NormalScores, ReferringScores, SemanticScores,
+from pipeline.tasks.scoring import (DepthScores, InstanceScores, NormalScores, ReferringScores, SemanticScores,
                                         match_instances)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import webdataset as wds
 
-from pipeline.shards.members import exr_bytes, png_bytes, read_exr, read_png
+from pipeline.formats import exr_bytes, png_bytes, read_exr, read_png
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
 from pipeline.shards.writer import ShardSeries

@@ -10,6 +10,7 @@ from pipeline import tasks
 from pipeline.config import parse_config
 from pipeline.consumers.evaluate import evaluate
 from pipeline.consumers.validate import validate_dataset
+from pipeline.dataset_format import describe
 from pipeline.plan import config_fingerprint, plan_units
 from pipeline.shards.manifest import finalize
 from pipeline.shards.storage import Output
@@ -113,8 +114,9 @@ def test_a_new_task_flows_through_writing_validation_and_eval(luma, tmp_path):
         run_unit(unit, config, _FlatRenderer(), out, fingerprint)
     (tmp_path / "scratch").mkdir()
     manifest = finalize(Output(out), config.model_dump(mode="json"), fingerprint, [u.unit_id for u in units],
-                        str(tmp_path / "scratch"))
+                        str(tmp_path / "scratch"), describe("png", ["depth", "luma"]))
     assert manifest["counts"]["pairs_per_task"] == {"depth": 2, "luma": 2}
+    assert "- **luma**: " in Output(out).read_bytes("README.md").decode()  # the card follows the registry
 
     report = validate_dataset(out)
     assert report.ok, report.problems

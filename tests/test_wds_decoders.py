@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import webdataset as wds
 
-from pipeline.shards.members import exr_bytes, png_bytes
+from pipeline.formats import exr_bytes, png_bytes
 from pipeline.wds import DECODERS
 
 

@@ -7,6 +7,7 @@ with ``use_ray=False``, in this process. Entries already in the bank are reused,
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import Counter, defaultdict
@@ -64,6 +65,21 @@ def build_items(items: list[BankItem], uri: str, on_item: Callable[[dict], None]
     return done
 
 
+class BankBuilder:
+    """One asset-bank builder process (a Ray actor's worker): Blender and Infinigen come up on first
+    use, then item after item."""
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+
+    def run(self, item: BankItem) -> list[dict]:
+        """Bake ``item`` into the bank unless it is there; its records (:func:`build_items`)."""
+        return build_items([item], self.uri)
+
+    def close(self) -> None:
+        """Nothing to remove: :func:`build_items` removes its scratch as it returns."""
+
+
 def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str | None = None,
                progress: bool = True) -> dict:
     """Make sure every entry ``config`` needs is in the bank at ``uri``; returns build statistics
@@ -86,6 +102,7 @@ def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str |
         bar = stage_bar("bank", len(items), initial=len(items) - len(todo), unit="asset", enabled=progress)
 
         def on_item(result: dict) -> None:
+            built.extend(result["records"])
             warnings.update(result["warnings"])
             for rec in result["records"]:
                 bar.set_postfix_str(f"{rec['factory']} {rec['build_s']:.1f} s", refresh=False)
@@ -98,9 +115,13 @@ def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str |
                 ray_backend.connect(address if address is not None else config.ray.address)
             with sigterm_as_interrupt():  # after Ray starts: it installs its own SIGTERM handler
                 if use_ray:
-                    built = ray_backend.build_bank_items(config, todo, uri, on_item)
+                    ray_backend.map_on_actors(
+                        functools.partial(BankBuilder, uri), todo, workers=config.ray.num_workers,
+                        cpus=config.ray.cpus_per_worker, role="bank",
+                        environment_message=lambda cause: _environment_message(cause, uri, len(built), len(todo)),
+                        on_result=lambda records, logged: on_item({"records": records, "warnings": logged}))
                 else:
-                    built = build_items(todo, uri, on_item)
+                    build_items(todo, uri, on_item)
         except KeyboardInterrupt:
             published = sum(i.key in bank.entries() for i in todo)
             raise JobInterrupted(f"asset bank build interrupted: {published} of {len(todo)} new entries were "
@@ -118,6 +139,13 @@ def build_bank(config: JobConfig, uri: str, use_ray: bool = True, address: str |
     return {"uri": uri, "planned": len(items), "reused": len(items) - len(todo), "built": len(built),
             "wall_s": round(time.perf_counter() - t0, 2), "warnings": dict(warnings),
             "build_s_per_factory": {k: round(sum(v) / len(v), 3) for k, v in sorted(per_factory.items())}}
+
+
+def _environment_message(cause: str, uri: str, built: int, total: int) -> str:
+    return (f"the asset bank build stopped: {cause}, while writing the bank at {uri}. {built} of {total} "
+            f"entries were published and are kept (a half-written file is never left under its name); "
+            f"fix the storage (free space, grant write access, set the credentials, create the bucket) "
+            f"and run the same command again: it reuses every published entry.")
 
 
 def job_catalogue(config: JobConfig, uri: str, user: UserContent | None = None) -> Catalogue | None:

@@ -1,4 +1,5 @@
-"""A contact sheet PNG: per row, one view's input | depth target | normals target | segmentation target."""
+"""A contact sheet PNG: per row, one view's input | depth target | normals target | segmentation target;
+below them, when the dataset has two-view pairs, one row per such pair: input | second input | target."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from pipeline.shards import layout
+from pipeline.tasks.pair import TARGET, input_members
 from pipeline.shards.index import read_index, with_view_facts
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import read_members
 from pipeline.errors import NotADataset
 
 COLUMNS = ("input", "depth", "normals", "semantic")
+PAIR_COLUMNS = ("input", "second input", "target")  # the rows of two-view pairs (flow, disparity)
 
 
 def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int = 192) -> int:
@@ -24,7 +27,8 @@ def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int 
         raise NotADataset(f"{dataset_uri}: no manifest.json; not a finished dataset")
     manifest = output.read_json(layout.MANIFEST)
     pairs = with_view_facts(read_index(output, layout.PAIRS, manifest), read_index(output, layout.VIEWS, manifest))
-    rows = pairs.select(["key", "shard", "view_key", "task", "family"]).to_pylist()
+    rows = pairs.select(["key", "shard", "view_key", "task", "family"]
+                        + (["view_keys"] if "view_keys" in pairs.column_names else [])).to_pylist()
     by_view: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     family_views: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets of view keys
     for r in rows:
@@ -33,32 +37,52 @@ def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int 
             family_views[r["family"]][r["view_key"]] = None
     views = _round_robin([[v for v in vs if len(by_view[v]) == 3] for _, vs in sorted(family_views.items())],
                          max_rows)
+    by_task: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        if len(r.get("view_keys") or ()) == 2:
+            by_task[r["task"]].append(r)
+    picked = _round_robin([rs[:max_rows] for _, rs in sorted(by_task.items())], max(2, max_rows // 2))
     wanted = defaultdict(set)
     for v in views:
         for shard, key in by_view[v].values():
             wanted[shard].add(key)
+    for r in picked:
+        wanted[r["shard"]].add(r["key"])
     samples = {}
     for shard, keys in wanted.items():
         samples.update(read_members(output, shard, keys))
     label_h = 16
-    sheet = Image.new("RGB", (cell * len(COLUMNS), label_h + cell * max(len(views), 1)), "white")
+    height = label_h + cell * max(len(views), 1) + (label_h + cell * len(picked) if picked else 0)
+    sheet = Image.new("RGB", (cell * len(COLUMNS), height), "white")
     draw = ImageDraw.Draw(sheet)
     for c, name in enumerate(COLUMNS):
         draw.text((c * cell + 4, 2), name, fill="black")
     for r, v in enumerate(views):
-        depth_key = by_view[v]["depth"][1]
-        tiles = [samples[depth_key].get("input.png") or samples[depth_key].get("input.jpg")]
-        tiles += [samples[by_view[v][t][1]]["target.png"] for t in COLUMNS[1:]]
-        for c, data in enumerate(tiles):
-            img = Image.open(io.BytesIO(data)).convert("RGB")
-            img.thumbnail((cell, cell))
-            sheet.paste(img, (c * cell, label_h + r * cell))
+        first = samples[by_view[v]["depth"][1]]
+        tiles = [first[input_members(first)[0]]] + [samples[by_view[v][t][1]][TARGET] for t in COLUMNS[1:]]
+        _paste_row(sheet, tiles, label_h + r * cell, cell)
+    top = label_h + cell * max(len(views), 1)
+    if picked:
+        for c, name in enumerate(PAIR_COLUMNS):
+            draw.text((c * cell + 4, top + 2), name, fill="black")
+        for r, pair in enumerate(picked):
+            sample = samples[pair["key"]]
+            y = top + label_h + r * cell
+            _paste_row(sheet, [sample[m] for m in input_members(sample)] + [sample[TARGET]], y, cell)
+            draw.text((3 * cell + 4, y + 4), pair["task"], fill="black")
     with open(out_png, "wb") as f:
         sheet.save(f, format="PNG")
     return len(views)
 
 
-def _round_robin(groups: list[list[str]], limit: int) -> list[str]:
+def _paste_row(sheet: Image.Image, tiles: list[bytes], y: int, cell: int) -> None:
+    for c, data in enumerate(tiles):
+        img = Image.open(io.BytesIO(data)).convert("RGB")
+        img.thumbnail((cell, cell))
+        sheet.paste(img, (c * cell, y))
+
+
+def _round_robin(groups: list[list], limit: int) -> list:
     """Take one item from each group in turn, so every scene family shows up on the sheet."""
     out: list[str] = []
     while len(out) < limit and any(groups):

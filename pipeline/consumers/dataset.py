@@ -26,7 +26,8 @@ from pipeline.view import View
 from pipeline.consumers.shard_access import ShardReader
 from pipeline.shards import layout
 from pipeline.shards.index import read_index, with_view_facts
-from pipeline.shards.members import read_png
+from pipeline.formats import read_png
+from pipeline.tasks.pair import JSON, PROMPT, TARGET, input_members
 from pipeline.shards.storage import Output
 from pipeline.errors import NotADataset
 
@@ -56,15 +57,22 @@ class Sample:
     task: str
     prompt: str
     meta: dict
-    input: np.ndarray
+    inputs: tuple[np.ndarray, ...]  # the input image, or both of a two-view pair (flow, disparity)
     target: np.ndarray
     row: dict
     dataset: "Dataset" = field(repr=False)
 
+    @property
+    def input(self) -> np.ndarray:
+        """The (first) input image."""
+        return self.inputs[0]
+
     @cached_property
-    def labels(self) -> View:
-        """The raw labels of the view this pair was made from."""
-        return self.dataset.view_labels(self.meta["view_key"])
+    def labels(self):
+        """The raw labels of the view this pair was made from (a :class:`View`), or the tuple of views of a
+        two-view pair."""
+        keys = self.meta.get("view_keys") or [self.meta["view_key"]]
+        return tasks.get(self.task).given([self.dataset.view_labels(k) for k in keys])
 
     @cached_property
     def decoded(self):
@@ -81,7 +89,7 @@ class Sample:
         from pipeline.consumers.show import pair_figure
 
         dec, raw, caption = tasks.get(self.task).panels(self.decoded, self.truth, self.labels)
-        return pair_figure(self.key, self.prompt, self.input, self.target, dec, raw, caption)
+        return pair_figure(self.key, self.prompt, self.inputs, self.target, dec, raw, caption)
 
     def _repr_png_(self) -> bytes:
         from pipeline.consumers.show import figure_png
@@ -194,10 +202,10 @@ class Dataset:
             pos = end
 
     def _sample(self, row: dict, raw: dict) -> Sample:
-        meta = json.loads(raw["json"])
-        image = raw.get("input.png") or raw.get("input.jpg")
-        return Sample(key=row["key"], task=meta["task"], prompt=raw["prompt.txt"].decode("utf-8"), meta=meta,
-                      input=read_png(image), target=read_png(raw["target.png"]), row=row, dataset=self)
+        meta = json.loads(raw[JSON])
+        inputs = tuple(read_png(raw[m]) for m in input_members(raw))
+        return Sample(key=row["key"], task=meta["task"], prompt=raw[PROMPT].decode("utf-8"), meta=meta,
+                      inputs=inputs, target=read_png(raw[TARGET]), row=row, dataset=self)
 
     def pair_meta(self, row: dict) -> dict:
         """A pair's json from its index row (``meta`` column), or from its shard for indexes without one."""

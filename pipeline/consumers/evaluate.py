@@ -3,7 +3,7 @@ against the dataset's exact raw labels.
 
 Predictions are RGB PNGs named ``<pair key>.png`` (any subset of the dataset's pairs). Each is decoded
 with the codec named by its pair's metadata (the colour mapping of that pair's prompt) and compared with
-the view's raw labels; see :mod:`pipeline.consumers.metrics` for the definitions. A prediction whose size
+the view's raw labels; see :mod:`pipeline.tasks.scoring` for the definitions. A prediction whose size
 differs from its view's is resized to it with nearest-neighbour sampling (colour codes must not blend).
 """
 
@@ -64,13 +64,13 @@ def evaluate(predictions: str, dataset: str) -> dict:
     resized = 0
     for row in rows:
         meta = ds.pair_meta(row)
-        labels = ds.view_labels(row["view_key"])
+        views = [ds.view_labels(k) for k in (meta.get("view_keys") or [row["view_key"]])]
         image, was_resized = _read_prediction(pred.read_bytes(f"{row['key']}.png"), f"{row['key']}.png",
-                                              labels.depth.shape)
+                                              views[0].depth.shape)
         resized += was_resized
         task = task_registry.get(row["task"])
         scorer = scores.setdefault(task.name, task.scorer(MAX_FINITE_DEPTH_M))
-        scorer.add(task.decode(image, meta), task.truth(labels, meta), meta)
+        scorer.add(task.decode(image, meta), task.truth(task.given(views), meta), meta)
         per_task[task.name] = per_task.get(task.name, 0) + 1
     tasks = {t: {"pairs": n, **scores[t].result()} for t, n in sorted(per_task.items())}
     return {"dataset": str(dataset), "predictions": str(predictions), "scored": len(rows),

@@ -10,72 +10,24 @@ import io
 import textwrap
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-_IDS = colormaps["tab20"]
-_DEPTH = colormaps["turbo"]
+from pipeline.tasks.panels import depth_colors, id_colors, mask_ids, normal_colors  # noqa: F401  (re-exported for notebooks)
 
-
-def id_colors(ids: np.ndarray) -> np.ndarray:
-    """HxW integer ids -> HxWx3 float image; 0 is black, every other id a fixed tab20 colour."""
-    ids = np.asarray(ids).astype(np.int64)
-    rgb = _IDS((ids - 1) % 20)[..., :3]
-    rgb[ids == 0] = 0.0
-    return rgb
-
-
-def depth_colors(depth: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """HxW metres -> HxWx3 on a log scale between ``lo`` and ``hi``; +inf (no surface) is white."""
-    d = np.asarray(depth, dtype=np.float64)
-    finite = np.isfinite(d)
-    t = np.zeros_like(d)
-    span = np.log(hi) - np.log(lo) if hi > lo > 0 else 1.0
-    t[finite] = (np.log(np.clip(d[finite], lo, hi)) - np.log(max(lo, 1e-6))) / span
-    rgb = _DEPTH(np.clip(t, 0, 1))[..., :3]
-    rgb[~finite] = 1.0
-    return rgb
-
-
-def normal_colors(normals: np.ndarray) -> np.ndarray:
-    """HxWx3 unit normals -> (n + 1) / 2 as colours; zero vectors (no normal) are black."""
-    n = np.asarray(normals, dtype=np.float64)
-    rgb = (n + 1.0) / 2.0
-    rgb[np.linalg.norm(n, axis=-1) < 1e-6] = 0.0
-    return np.clip(rgb, 0, 1)
-
-
-def mask_ids(masks, shape: tuple[int, int], truth: list | None = None) -> np.ndarray:
-    """A list (or {name: mask} dict) of boolean masks -> one HxW id image, ids 1..n. With ``truth`` (the
-    true masks), each mask takes the id of the true mask it overlaps most, so both panels share colours."""
-    items = list(masks.values() if isinstance(masks, dict) else masks)
-    ids = list(range(1, len(items) + 1))
-    if truth is not None:
-        ids, spare = [], len(truth) + 1
-        for m in items:
-            overlap = [int(np.logical_and(m, t).sum()) for t in truth]
-            if overlap and max(overlap) > 0:
-                ids.append(int(np.argmax(overlap)) + 1)
-            else:
-                ids.append(spare)
-                spare += 1
-    out = np.zeros(shape, dtype=np.int64)
-    for i, m in zip(ids, items):
-        out[m] = i
-    return out
-
-
-def pair_figure(key: str, prompt: str, input_rgb: np.ndarray, target: np.ndarray, decoded_img: np.ndarray,
+def pair_figure(key: str, prompt: str, input_rgb, target: np.ndarray, decoded_img: np.ndarray,
                 raw_img: np.ndarray, caption: str, width_in: float = 12.0) -> Figure:
-    """The four panels in a row with the key and the wrapped prompt above them."""
-    fig = Figure(figsize=(width_in, width_in / 4 * input_rgb.shape[0] / input_rgb.shape[1] + 1.1))
-    axes = fig.subplots(1, 4)
-    titles = ("input", "target", "decoded target", "raw label")
-    for ax, img, title in zip(axes, (input_rgb, target, decoded_img, raw_img), titles):
+    """The panels in a row (input image(s), target, decoded target, raw label) with the key and the
+    wrapped prompt above them. ``input_rgb``: one image, or a tuple of the inputs of a two-view pair."""
+    inputs = tuple(input_rgb) if isinstance(input_rgb, (tuple, list)) else (input_rgb,)
+    n = len(inputs) + 3
+    fig = Figure(figsize=(width_in, width_in / n * inputs[0].shape[0] / inputs[0].shape[1] + 1.1))
+    axes = fig.subplots(1, n)
+    titles = ("input", "second input")[:len(inputs)] + ("target", "decoded target", "raw label")
+    for ax, img, title in zip(axes, (*inputs, target, decoded_img, raw_img), titles):
         ax.imshow(img, interpolation="nearest")
         ax.set_title(title, fontsize=9)
         ax.set_axis_off()
-    axes[2].text(0.5, -0.04, caption, transform=axes[2].transAxes, ha="center", va="top", fontsize=7)
+    axes[-2].text(0.5, -0.04, caption, transform=axes[-2].transAxes, ha="center", va="top", fontsize=7)
     fig.suptitle(key + "\n" + "\n".join(textwrap.wrap(prompt, 140)[:4]), fontsize=8)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.05, top=0.78, wspace=0.04)
     return fig

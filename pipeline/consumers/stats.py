@@ -16,7 +16,7 @@ import numpy as np
 from pipeline.distributed.fanout import fan_out
 from pipeline.shards import layout
 from pipeline.shards.index import read_index
-from pipeline.shards.members import read_exr, read_png
+from pipeline.formats import read_exr, read_png
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import iter_samples
 from pipeline.errors import NotADataset

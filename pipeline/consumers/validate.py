@@ -28,11 +28,13 @@ from pipeline.consumers.shard_access import ShardReader
 from pipeline.distributed.fanout import fan_out
 from pipeline.shards import layout
 from pipeline.shards.index import read_index, read_table
-from pipeline.shards.layout import PAIR_INPUTS, PAIR_MEMBERS, SERIES, VIEW_MEMBERS
-from pipeline.shards.members import read_png
+from pipeline.shards.layout import SERIES
+from pipeline.channels import CHANNELS, VIEW_MEMBERS
+from pipeline.formats import read_png
 from pipeline.shards.storage import Output
 from pipeline.shards.tar_reader import tar_members
 from pipeline.tasks import target_problems
+from pipeline.tasks.pair import INPUT_FORMATS, INPUT_STEMS, PAIR_MEMBERS, PROMPT, TARGET
 from pipeline.view import View
 from pipeline.errors import BadInput, NotADataset
 
@@ -105,10 +107,11 @@ def _check_view(key: str, sample: dict) -> list[str]:
     labels = View.from_sample(sample)
     h, w = labels.depth.shape
     out = []
-    for name, arr, shape in (("rgb.png", labels.rgb, (h, w, 3)), ("normal.exr", labels.normals, (h, w, 3)),
-                             ("instance.png", labels.instance, (h, w)), ("semantic.png", labels.semantic, (h, w))):
-        if arr.shape != shape:
-            out.append(f"{name} has shape {arr.shape}, expected {shape} like depth.exr")
+    for channel in CHANNELS:
+        arr = labels.arrays[channel.name]
+        shape = (h, w, 3) if channel.shape == "HxWx3" else (h, w)
+        if arr.shape != shape or str(arr.dtype) != channel.format.dtype:
+            out.append(f"{channel.member} is {arr.dtype} {arr.shape}, expected {channel.format.dtype} {shape} like depth.exr")
     if labels.meta.get("key", key) != key:
         out.append(f"json names key {labels.meta['key']!r}")
     return out
@@ -256,14 +259,15 @@ class _UnitValidator:
         for msg in problems:
             self.result.add(shard, key, msg)
 
-    def _members(self, sample: dict, required: set[str], one_of: tuple[str, ...] = ()) -> list[str]:
+    def _members(self, sample: dict, required: set[str], one_of: tuple[tuple[str, ...], ...] = ()) -> list[str]:
         have = set(sample) - {"__key__"}
         out = []
         if required - have:
             out.append(f"missing members {sorted(required - have)}")
-        if one_of and len(have & set(one_of)) != 1:
-            out.append(f"needs exactly one of {list(one_of)}, has {sorted(have & set(one_of))}")
-        extra = have - required - set(one_of)
+        for options in one_of:
+            if len(have & set(options)) != 1:
+                out.append(f"needs exactly one of {list(options)}, has {sorted(have & set(options))}")
+        extra = have - required - {m for options in one_of for m in options}
         if extra:
             out.append(f"unexpected members {sorted(extra)}")
         return out
@@ -281,16 +285,22 @@ class _UnitValidator:
         return out
 
     def _pair_problems(self, key: str, sample: dict) -> list[str]:
-        out = self._members(sample, set(PAIR_MEMBERS), PAIR_INPUTS)
+        try:
+            meta = json.loads(sample["json"]) if "json" in sample else {}
+            view_keys = meta.get("view_keys") or [meta.get("view_key")]
+        except Exception as exc:  # noqa: BLE001 - any decoding failure is a finding about this sample
+            return [f"its json does not decode ({type(exc).__name__}: {exc})"]
+        inputs = tuple(tuple(f"{stem}.{fmt}" for fmt in INPUT_FORMATS) for stem in INPUT_STEMS[:len(view_keys)])
+        out = self._members(sample, set(PAIR_MEMBERS), inputs)
         if out:
             return out
         try:
-            meta = json.loads(sample["json"])
-            prompt = sample["prompt.txt"].decode("utf-8")
-            image = read_png(sample.get("input.png") or sample["input.jpg"])
-            target = read_png(sample["target.png"])
+            prompt = sample[PROMPT].decode("utf-8")
+            images = [read_png(next(sample[m] for m in options if m in sample)) for options in inputs]
+            target = read_png(sample[TARGET])
         except Exception as exc:  # noqa: BLE001 - any decoding failure is a finding about this sample
             return [f"a member does not decode ({type(exc).__name__}: {exc})"]
+        image = images[0]
         self.result.checked["pairs"] += 1
         self.result.pair_tasks[meta.get("task")] += 1
         self.pair_json[key] = hashlib.sha1(sample["json"]).digest()
@@ -303,12 +313,16 @@ class _UnitValidator:
         if target.ndim != 3 or image.shape != target.shape:
             out.append(f"input {image.shape} and target {target.shape} differ in size")
             return out
-        view_key = meta.get("view_key")
-        if view_key not in self.view_samples:
-            out.append(f"its view {view_key!r} is not a good sample of its unit's views")
+        missing = [k for k in view_keys if k not in self.view_samples]
+        if missing:
+            out.append(f"its view {missing[0]!r} is not a good sample of its unit's views")
             return out
+        for k, other in zip(view_keys[1:], images[1:]):
+            if other.shape != image.shape:
+                out.append(f"input of view {k} is {other.shape}, the first input {image.shape}")
+                return out
         try:
-            out += target_problems(meta.get("task"), target, meta, self.labels(view_key))
+            out += target_problems(meta.get("task"), target, meta, [self.labels(k) for k in view_keys])
         except Exception as exc:  # noqa: BLE001 - a target or json the decoders choke on is a finding
             out.append(f"target does not decode ({type(exc).__name__}: {exc})")
         self.result.checked["targets"] += 1

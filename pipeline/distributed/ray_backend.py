@@ -1,126 +1,113 @@
-"""The Ray boundary: long-lived render actors and the loop that keeps them busy with work units.
+"""The Ray boundary: a connection, a parallel map of plain tasks, and pools of long-lived actors that run
+the work items they are given.
 
-Each actor builds Blender once (in its constructor) and then renders many units. An actor that dies
-(SIGKILL, node loss) is restarted by Ray; its unit is handed out again, and because a unit's shard
-names are fixed and its done-record is written last, a redone unit never duplicates samples.
-Nothing outside this module imports ray.
+A pool's actors each build the caller's worker once (``make_worker()``, a picklable factory: Blender,
+say) and then run item after item on it (``worker.run(item)``; ``worker.close()`` before the actor is
+killed). What a worker is, what an item means and what its result holds is the caller's business
+(:mod:`pipeline.job_workers`, :mod:`pipeline.bank.build`); this module knows only how to keep actors
+busy, retry, quarantine, and stop. An actor that dies (SIGKILL, node loss) is restarted by Ray and its
+item is handed out again. Nothing outside this module imports ray.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
+from typing import Any, Protocol
 
 import ray
 from ray.exceptions import RayError
 
-from pipeline.config import JobConfig
-from pipeline.console import note, verbose
+from pipeline.console import capture_worker_warnings, note, take_worker_warnings, verbose
 from pipeline.errors import ENVIRONMENT, TRANSIENT, EnvironmentFailure, describe, environment_cause
-from pipeline.plan import WorkUnit
 
 log = logging.getLogger(__name__)
 
 
-@ray.remote
-class RenderActor:
-    """One render worker process: Blender built once, then unit after unit."""
+class Worker(Protocol):
+    """What a pool's actor hosts: built once per actor, then ``run`` item after item."""
 
-    def __init__(self, config_dump: dict, out_uri: str, fingerprint: str, threads: int, catalogue=None):
-        from pipeline.bank.build import bank_uri
-        from pipeline.bank.store import AssetBank
-        from pipeline.render.worker import RenderWorker
-        from pipeline.console import capture_worker_warnings
-        from pipeline.scratch import sweep_stale_scratch
+    def run(self, item: Any) -> Any: ...
 
+    def close(self) -> None: ...
+
+
+class _Host:
+    """One actor process: the warnings it logs counted, the caller's worker built once, then item after item."""
+
+    def __init__(self, make_worker: Callable[[], Worker]) -> None:
         capture_worker_warnings()
-        sweep_stale_scratch()  # what killed workers on this node left behind
-        self.config = JobConfig.model_validate(config_dump)
-        settings = self.config.render
-        if settings.threads == 0:
-            settings = settings.model_copy(update={"threads": threads})
-        bank = bank_uri(self.config, out_uri)
-        self.catalogue = catalogue  # plain data the driver made (pipeline.bank.build.job_catalogue)
-        self.worker = RenderWorker(settings, AssetBank(bank).resolver() if self.catalogue is not None else None)
-        self.out_uri, self.fingerprint = out_uri, fingerprint
+        self.worker = make_worker()
 
-    def run(self, unit: WorkUnit) -> dict:
-        """The unit's done-record, or ``{"unit_id", "failure"}`` when it raised (see :mod:`pipeline.errors`);
-        with the warnings the worker logged meanwhile (``warnings``: kind -> count)."""
-        from pipeline.console import take_worker_warnings
-        from pipeline.unit_runner import run_unit
-
+    def run(self, item) -> dict:
+        """``{"value": worker.run(item), "run_s": its seconds}``, or ``{"failure": ...}`` when it raised (see
+        :mod:`pipeline.errors`); with the warnings the worker logged meanwhile (``warnings``: kind -> count)."""
+        t0 = time.perf_counter()
         try:
-            result = run_unit(unit, self.config, self.worker, self.out_uri, self.fingerprint, self.catalogue)
+            out = {"value": self.worker.run(item), "run_s": time.perf_counter() - t0}
         except Exception as exc:  # classified here, where the exception and its traceback still exist
-            result = {"unit_id": unit.unit_id, "failure": describe(exc)}
-        return {**result, "warnings": take_worker_warnings()}
+            out = {"failure": describe(exc)}
+        return {**out, "warnings": take_worker_warnings()}
+
+    def run_or_raise(self, item) -> dict:
+        """``{"value": worker.run(item), "warnings": ...}``; an exception reaches the driver as a Ray error."""
+        return {"value": self.worker.run(item), "warnings": take_worker_warnings()}
 
     def pid(self) -> int:
         return os.getpid()
 
     def close(self) -> None:
-        """Remove the worker's scratch files before the actor is killed (a kill skips clean-up)."""
+        """Let the worker remove its scratch files before the actor is killed (a kill skips clean-up)."""
         self.worker.close()
 
 
-@ray.remote
-class BankActor:
-    """One asset-bank builder process: Blender and Infinigen brought up once, then item after item."""
-
-    def __init__(self) -> None:
-        from pipeline.console import capture_worker_warnings
-
-        capture_worker_warnings()
-
-    def build(self, items: list, uri: str) -> dict:
-        """Bake ``items``; their records and the warnings logged meanwhile."""
-        from pipeline.bank.build import build_items
-        from pipeline.console import take_worker_warnings
-
-        return {"records": build_items(items, uri), "warnings": take_worker_warnings()}
+@functools.cache
+def _actor_class(role: str):
+    """The actor class of workers of ``role``, named after it (``render`` -> ``RenderActor``) so that
+    ``ray list actors``, the dashboard and process titles tell the pools apart."""
+    name = f"{role.title()}Actor"
+    return ray.remote(type(name, (_Host,), {"__module__": __name__, "__qualname__": name, "__doc__": _Host.__doc__}))
 
 
-def build_bank_items(config: JobConfig, items: list, uri: str, on_item: Callable[[dict], None] | None = None
-                     ) -> list[dict]:
-    """Bake ``items`` into the bank at ``uri`` on up to ``ray.num_workers`` actors, one call per item
-    (handed out round-robin in the given order, so slow factories first overlap the rest);
-    ``on_item(result)`` as each finishes. Ctrl-C or SIGTERM kills the actors at once."""
-    rs = config.ray
-    n = max(1, min(rs.num_workers, len(items)))
-    actors = [BankActor.options(num_cpus=rs.cpus_per_worker, max_restarts=1).remote() for _ in range(n)]
-    pending = [actors[k % n].build.remote([item], uri) for k, item in enumerate(items)]
-    records = []
+def map_on_actors(make_worker: Callable[[], Worker], items: list, *, workers: int, cpus: float, role: str,
+                  environment_message: Callable[[str], str],
+                  on_result: Callable[[Any, dict], None] | None = None) -> list:
+    """``worker.run(item)`` for every item on up to ``workers`` actors of ``cpus`` CPUs each, one call per
+    item, handed out round-robin in the given order (so slow items first overlap the rest); returns the
+    results in the order they finished and calls ``on_result(result, warnings)`` as each does.
+
+    Fails fast: an item that raises stops the map with that error, except a storage or credentials
+    failure (:func:`pipeline.errors.environment_cause`), which raises :class:`EnvironmentFailure` with
+    ``environment_message(cause)``. Ctrl-C or SIGTERM kills the actors at once.
+    """
+    n = max(1, min(workers, len(items)))
+    actors = [_actor_class(role).options(num_cpus=cpus, max_restarts=1).remote(make_worker) for _ in range(n)]
+    pending = [actors[k % n].run_or_raise.remote(item) for k, item in enumerate(items)]
+    results = []
     try:
         while pending:
             done, pending = ray.wait(pending, num_returns=1)
             try:
-                result = ray.get(done[0])
+                out = ray.get(done[0])
             except RayError as exc:
                 cause = environment_cause(exc)
                 if cause:
-                    raise EnvironmentFailure(_bank_environment_message(cause, uri, len(records), len(items))) from None
+                    raise EnvironmentFailure(environment_message(cause)) from None
                 raise
-            records += result["records"]
-            if on_item is not None:
-                on_item(result)
-        return records
+            results.append(out["value"])
+            if on_result is not None:
+                on_result(out["value"], out["warnings"])
+        return results
     finally:
         for actor in actors:
             ray.kill(actor)
-
-
-def _bank_environment_message(cause: str, uri: str, built: int, total: int) -> str:
-    return (f"the asset bank build stopped: {cause}, while writing the bank at {uri}. {built} of {total} "
-            f"entries were published and are kept (a half-written file is never left under its name); "
-            f"fix the storage (free space, grant write access, set the credentials, create the bucket) "
-            f"and run the same command again: it reuses every published entry.")
 
 
 def connect(address: str | None) -> None:
@@ -215,52 +202,52 @@ def map_tasks(fn: Callable, items: Iterable, address: str | None = None, workers
             ray.shutdown()
 
 
-RETRY_BASE_S = 1.0  # a retried unit waits 1, 2, 4 ... seconds (at most RETRY_MAX_S) before it is handed out again
+RETRY_BASE_S = 1.0  # a retried item waits 1, 2, 4 ... seconds (at most RETRY_MAX_S) before it is handed out again
 RETRY_MAX_S = 30.0
 STOP_GRACE_S = 5.0
 
 
-def _ray_failure(exc: Exception) -> dict:
+def _ray_failure(exc: Exception, role: str) -> dict:
     """A Ray-level failure (dead actor or node, lost object) as a failure record: transient, except an
     actor whose constructor raised, which fails the same way on every node."""
     text = str(exc).strip()
     if "creation task" in text:
         return {"kind": ENVIRONMENT, "exception": type(exc).__name__, "message": text,
-                "cause": "the render workers cannot start (their constructor raised)", "traceback": text}
+                "cause": f"the {role} workers cannot start (their constructor raised)", "traceback": text}
     return {"kind": TRANSIENT, "exception": type(exc).__name__, "message": text, "cause": None, "traceback": text}
 
 
-def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, fingerprint: str,
-              on_done: Callable[[dict], None], on_retry: Callable[[WorkUnit, int, str], None],
-              catalogue=None) -> dict:
-    """Run ``units`` on ``config.ray.num_workers`` actors; calls ``on_done(record)`` per committed unit.
-    ``catalogue``: what scenes draw assets from (:func:`pipeline.bank.build.job_catalogue`).
+def run_on_actors(make_worker: Callable[[], Worker], items: Iterable, *, workers: int, cpus: float,
+                  gpus: float = 0, role: str, retries: int, environment_message: Callable[[str], str],
+                  on_done: Callable[[Any, Any, dict], None],
+                  on_retry: Callable[[Any, int, str], None] | None = None,
+                  key: Callable[[Any], Hashable] = str) -> dict:
+    """Run ``worker.run(item)`` for every item on ``min(workers, len(items))`` actors of ``cpus`` CPUs and
+    ``gpus`` GPUs each (actor class ``<Role>Actor``); calls ``on_done(item, result, warnings)`` per item
+    that succeeded, with the warnings its worker logged meanwhile. ``key(item)`` names an item in logs
+    and tells items apart.
 
-    Failures, by kind (:mod:`pipeline.errors`): a unit whose actor died, or that raised, goes back to
-    the queue after a backoff and is handed to the next free actor; after ``ray.max_unit_retries``
-    retries it is quarantined and the job goes on with the other units. An environment failure
-    (disk full, no credentials) raises :class:`EnvironmentFailure` at once. A dead actor is only given
-    work again once Ray has restarted it and it answers a ping, so a restart that cannot be placed
-    (its node is gone) never holds a unit hostage. The actors are killed when this returns or raises
+    Failures, by kind (:mod:`pipeline.errors`): an item whose actor died, or that raised, goes back to
+    the queue after a backoff (``on_retry(item, actor index, reason)``) and is handed to the next free
+    actor; after ``retries`` retries it is quarantined and the others go on. An environment failure
+    (disk full, no credentials, an actor constructor that raises) raises :class:`EnvironmentFailure`
+    with ``environment_message(cause)`` at once. A dead actor is only given work again once Ray has
+    restarted it and it answers a ping, so a restart that cannot be placed (its node is gone) never
+    holds an item hostage. The actors close their workers and are killed when this returns or raises
     (Ctrl-C included).
-    Returns ``quarantined`` (failure records of the units given up on) and driver-side overheads:
-    seconds the driver itself was busy, and per committed unit the mean latency beyond the unit's own
-    wall time (scheduling, transfer, result handling).
+    Returns ``quarantined`` (per item given up on: ``item``, ``attempts`` and its last ``failure``
+    record), ``units`` (items done) and driver-side overheads: seconds the driver itself was busy, and
+    per item done the mean latency beyond its ``worker.run`` (scheduling, transfer, result handling).
     """
-    rs = config.ray
-    pending = list(units)
+    pending = list(items)
     result = {"driver_busy_s": 0.0, "dispatch_overhead_s_per_unit": 0.0, "units": 0, "quarantined": []}
     if not pending:
         return result
-    threads = max(1, int(rs.cpus_per_worker))
-    actors = [
-        RenderActor.options(num_cpus=rs.cpus_per_worker, num_gpus=rs.gpus_per_worker, max_restarts=-1)
-        .remote(config.model_dump(mode="json"), out_uri, fingerprint, threads, catalogue)
-        for _ in range(min(rs.num_workers, len(pending)))
-    ]
-    attempts: dict[str, int] = {}
-    not_before: dict[str, float] = {}  # unit id -> monotonic time its backoff ends
-    running: dict = {}  # ref -> (actor index, unit)
+    actors = [_actor_class(role).options(num_cpus=cpus, num_gpus=gpus, max_restarts=-1).remote(make_worker)
+              for _ in range(min(workers, len(pending)))]
+    attempts: dict = {}
+    not_before: dict = {}  # item key -> monotonic time its backoff ends
+    running: dict = {}  # ref -> (actor index, item)
     probing: dict = {}  # ref -> actor index
     free = list(range(len(actors)))
     submitted: dict = {}
@@ -269,15 +256,15 @@ def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, finger
     try:
         while pending or running:
             now = time.monotonic()
-            for unit in [u for u in pending if not_before.get(u.unit_id, 0.0) <= now]:
+            for item in [it for it in pending if not_before.get(key(it), 0.0) <= now]:
                 if not free:
                     break
                 i = free.pop(0)
-                pending.remove(unit)
-                ref = actors[i].run.remote(unit)
-                running[ref] = (i, unit)
+                pending.remove(item)
+                ref = actors[i].run.remote(item)
+                running[ref] = (i, item)
                 submitted[ref] = time.perf_counter()
-            waits = [not_before[u.unit_id] - now for u in pending if u.unit_id in not_before]
+            waits = [not_before[key(it)] - now for it in pending if key(it) in not_before]
             timeout = max(0.05, min(waits)) if waits and free else None
             result["driver_busy_s"] += time.perf_counter() - busy_since
             ready, _ = ray.wait(list(running) + list(probing), num_returns=1, timeout=timeout)
@@ -291,41 +278,41 @@ def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, finger
                     ray.get(ref)
                     free.append(i)
                 except RayError as exc:
-                    failure = _ray_failure(exc)
+                    failure = _ray_failure(exc, role)
                     if failure["kind"] == ENVIRONMENT:
-                        raise EnvironmentFailure(_environment_message(failure, out_uri)) from None
+                        raise EnvironmentFailure(environment_message(failure["cause"])) from None
                     probing[actors[i].pid.remote()] = i
                 continue
-            i, unit = running.pop(ref)
+            i, item = running.pop(ref)
             try:
-                record = ray.get(ref)
-                failure = record.get("failure")
+                out = ray.get(ref)
+                failure = out.get("failure")
             except RayError as exc:
-                failure = _ray_failure(exc)
+                failure = _ray_failure(exc, role)
                 probing[actors[i].pid.remote()] = i
             else:
                 free.append(i)
             if failure is None:
-                lag += time.perf_counter() - submitted.pop(ref) - record["wall_s"]
+                lag += time.perf_counter() - submitted.pop(ref) - out["run_s"]
                 result["units"] += 1
-                on_done(record)
+                on_done(item, out["value"], out["warnings"])
                 continue
             submitted.pop(ref, None)
             if failure["kind"] == ENVIRONMENT:
-                raise EnvironmentFailure(_environment_message(failure, out_uri))
-            attempts[unit.unit_id] = attempts.get(unit.unit_id, 0) + 1
+                raise EnvironmentFailure(environment_message(failure["cause"]))
+            k = key(item)
+            attempts[k] = attempts.get(k, 0) + 1
             first_line = failure["message"].splitlines()[0] if failure["message"] else ""
             reason = f"{failure['exception']}: {first_line}"
-            if attempts[unit.unit_id] > rs.max_unit_retries:
-                log.warning("unit %s failed %d times; quarantined (%s)", unit.unit_id, attempts[unit.unit_id], reason)
-                result["quarantined"].append({"unit_id": unit.unit_id, "scenes": [t.scene_id for t in unit.scenes],
-                                              "attempts": attempts[unit.unit_id], **failure})
+            if attempts[k] > retries:
+                log.warning("unit %s failed %d times; quarantined (%s)", k, attempts[k], reason)
+                result["quarantined"].append({"item": item, "attempts": attempts[k], "failure": failure})
                 continue
-            log.warning("unit %s failed on worker %d (%s); retrying", unit.unit_id, i, reason)
-            on_retry(unit, i, reason)
-            not_before[unit.unit_id] = time.monotonic() + min(RETRY_BASE_S * 2 ** (attempts[unit.unit_id] - 1),
-                                                              RETRY_MAX_S)
-            pending.insert(0, unit)
+            log.warning("unit %s failed on worker %d (%s); retrying", k, i, reason)
+            if on_retry is not None:
+                on_retry(item, i, reason)
+            not_before[k] = time.monotonic() + min(RETRY_BASE_S * 2 ** (attempts[k] - 1), RETRY_MAX_S)
+            pending.insert(0, item)
     finally:
         _shut_down(actors, list(running))
     result["driver_busy_s"] += time.perf_counter() - busy_since
@@ -334,9 +321,9 @@ def run_units(config: JobConfig, units: Iterable[WorkUnit], out_uri: str, finger
 
 
 def _shut_down(actors: list, running: list) -> None:
-    """Cancel the units still running (their own clean-up removes their scratch files), let every actor
-    remove its scratch, then kill the actors; each step waits at most ``STOP_GRACE_S`` (a second
-    Ctrl-C skips to the kill, and the next run sweeps what is left)."""
+    """Cancel the items still running (their own clean-up removes their scratch files), let every actor
+    close its worker, then kill the actors; each step waits at most ``STOP_GRACE_S`` (a second Ctrl-C
+    skips to the kill, and the next run sweeps what is left)."""
     try:
         for ref in running:
             ray.cancel(ref)
@@ -347,10 +334,3 @@ def _shut_down(actors: list, running: list) -> None:
     finally:
         for actor in actors:
             ray.kill(actor, no_restart=True)
-
-
-def _environment_message(failure: dict, out_uri: str) -> str:
-    return (f"the job stopped: {failure['cause']}, while writing to {out_uri}. Nothing was re-rendered; "
-            f"every unit committed so far is kept. Fix the storage or credentials (free space, grant "
-            f"write access, set the credentials, create the bucket) and run the same command again to "
-            f"resume.")

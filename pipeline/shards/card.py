@@ -2,18 +2,34 @@
 
 Its YAML front matter is what Hugging Face ``datasets`` reads: two configs, ``pairs`` and ``views``
 (data files: the shard globs), each with explicit ``features`` for every member and every json field
-(:mod:`pipeline.shards.schema`), so ``load_dataset(root, "pairs")`` (also with ``streaming=True``)
+(:mod:`pipeline.schema`), so ``load_dataset(root, "pairs")`` (also with ``streaming=True``)
 returns every field of every sample instead of the columns it would infer from the first few. The
 text carries the config, the counts, the licences and how each task's target encodes its answer.
+What the series hold is handed in as a :class:`DatasetFormat` (built by :mod:`pipeline.dataset_format`
+from the channels and the registered tasks), so the card knows no task.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import yaml
 
-from pipeline import tasks
+from pipeline.schema import Schema, hf_features
 from pipeline.shards import layout
-from pipeline.shards.schema import VIEW_JSON, hf_features, pair_json
+
+
+@dataclass(frozen=True)
+class DatasetFormat:
+    """What the card says about the series: per series its members (name -> HF feature: "image",
+    "string", "binary") and json schema; one line per task (what the target shows, how it decodes);
+    one line per view channel."""
+
+    members: dict[str, dict[str, str]]
+    json: dict[str, Schema]
+    task_docs: dict[str, str]
+    channel_docs: dict[str, str]
+    codec_version: str
 
 LICENCES = (
     "Images and labels are renders of procedural scenes. Their content comes from: Infinigen 1.15.5 "
@@ -24,20 +40,12 @@ LICENCES = (
 )
 
 
-def _members(series: str, input_format: str) -> dict:
-    """HF feature of every member of a sample of ``series`` (json excluded)."""
-    key = {"__key__": "string", "__url__": "string"}
-    if series == layout.PAIRS:
-        return {**key, f"input.{input_format}": "image", "prompt.txt": "string", "target.png": "image"}
-    return {**key, "rgb.png": "image", "depth.exr": "binary", "normal.exr": "binary", "instance.png": "image",
-            "semantic.png": "image"}
-
-
-def front_matter(manifest: dict) -> dict:
-    input_format = manifest["config"].get("shards", {}).get("input_format", "png")
+def front_matter(manifest: dict, fmt: DatasetFormat) -> dict:
     info = []
-    for series, schema in ((layout.PAIRS, pair_json()), (layout.VIEWS, VIEW_JSON)):
-        members = [{"name": n, "dtype": t} for n, t in _members(series, input_format).items()]
+    for series in (layout.PAIRS, layout.VIEWS):
+        schema = fmt.json[series]
+        key = {"__key__": "string", "__url__": "string"}
+        members = [{"name": n, "dtype": t} for n, t in {**key, **fmt.members[series]}.items()]
         info.append({"config_name": series, "features": members + hf_features({"json": schema})})
     return {
         "pretty_name": manifest["name"],
@@ -49,11 +57,11 @@ def front_matter(manifest: dict) -> dict:
     }
 
 
-def card_text(manifest: dict) -> str:
+def card_text(manifest: dict, fmt: DatasetFormat) -> str:
     """The whole ``README.md``: front matter and text."""
     c = manifest["counts"]
     lines = [
-        "---", yaml.safe_dump(front_matter(manifest), sort_keys=False).rstrip(), "---", "",
+        "---", yaml.safe_dump(front_matter(manifest, fmt), sort_keys=False).rstrip(), "---", "",
         f"# {manifest['name']}", "",
         "Synthetic vision-task pairs for instruction-tuning an image generator to *draw* answers: each pair",
         "is an input render, a text prompt and an RGB target that decodes back to exact numbers. The `views`",
@@ -79,8 +87,11 @@ def card_text(manifest: dict) -> str:
           for t, b in manifest.get("task_balance", {}).items()],
         "",
         "## Tasks", "",
-        *[f"- **{name}**: {tasks.get(name).card_text}" for name in tasks.names()
+        *[f"- **{name}**: {doc}" for name, doc in fmt.task_docs.items()
           if name in (manifest["config"].get("tasks") or {})],
+        "",
+        "## View channels", "",
+        *[f"- `{member}`: {doc}" for member, doc in fmt.channel_docs.items()],
         "",
         "The full format (members, label conventions, codec formulas, index columns) is the pipeline's",
         "`docs/FORMAT.md`.",

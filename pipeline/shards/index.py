@@ -13,10 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline import tasks
+from pipeline.schema import Schema, arrow_type
 from pipeline.shards import layout
 from pipeline.shards.layout import PAIRS, VIEWS
-from pipeline.shards.schema import arrow_type, pair_json
 from pipeline.shards.writer import Placement
 from pipeline.shards.storage import Output
 
@@ -29,22 +28,34 @@ VIEW_SCHEMA = pa.schema(_PLACE + [
     ("fx", pa.float64()), ("fy", pa.float64()), ("cx", pa.float64()), ("cy", pa.float64()),
     ("cam2world", pa.list_(pa.float64(), 16)), ("n_objects", pa.int32()), ("sky_fraction", pa.float32()),
 ])
+REJECTED_SCHEMA = pa.schema([("key", pa.string()), ("scene_id", pa.string()), ("what", pa.string()),
+                             ("reason", pa.string())])
 VIEW_FACTS = tuple(f.name for f in VIEW_SCHEMA if f.name not in ("key", "shard", "offset", "size"))
 
 
-def pair_schema() -> pa.Schema:
+def pair_schema(roundtrip: Schema) -> pa.Schema:
     """Pair facts only (join the views index on ``view_key`` for the view's); ``roundtrip`` is a typed
-    struct of every task's figures, ``meta`` the whole pair json as a string."""
+    struct of every task's figures (the pair json's ``roundtrip`` schema, from the tasks), ``meta`` the
+    whole pair json as a string."""
     return pa.schema(_PLACE + [
-        ("view_key", pa.string()), ("task", pa.string()), ("prompt", pa.string()), ("prompt_tokens", pa.int32()),
+        ("view_key", pa.string()), ("view_keys", pa.list_(pa.string())), ("task", pa.string()), ("prompt", pa.string()), ("prompt_tokens", pa.int32()),
         ("template_id", pa.string()), ("template_version", pa.int32()), ("target_classes", pa.list_(pa.string())),
         ("seed", pa.int64()), ("view_seed", pa.int64()), ("codec_version", pa.string()),
-        ("roundtrip", arrow_type(pair_json()["roundtrip"])), ("meta", pa.string()),
+        ("roundtrip", arrow_type(roundtrip)), ("meta", pa.string()),
     ])
 
 
-def schemas() -> dict[str, pa.Schema]:
-    return {VIEWS: VIEW_SCHEMA, PAIRS: pair_schema(), layout.REJECTED: REJECTED_SCHEMA}
+FIXED_SCHEMAS = {VIEWS: VIEW_SCHEMA, layout.REJECTED: REJECTED_SCHEMA}  # the pairs' depends on the tasks
+
+
+def _schema(output: Output | None, series: str, files: list[str] | None = None) -> pa.Schema:
+    """The schema of ``series``: fixed for views and rejected; for pairs the one its parts were written
+    with (every part of a dataset shares it), or the task-free columns when there are none yet."""
+    if series != PAIRS:
+        return FIXED_SCHEMAS[series]
+    if files:
+        return pq.read_schema(output.fs.open(files[0], "rb"))
+    return pair_schema({})
 
 
 def view_row(view, spec, placement: Placement) -> dict:
@@ -76,10 +87,11 @@ def pair_row(pair, placement: Placement) -> dict:
     meta = pair.meta
     return {
         "key": pair.key, "shard": placement.shard, "offset": placement.offset, "size": placement.size,
-        "view_key": meta["view_key"], "task": pair.task, "prompt": pair.prompt,
+        "view_key": meta["view_key"], "view_keys": meta.get("view_keys") or [meta["view_key"]],
+        "task": pair.task, "prompt": pair.prompt,
         "prompt_tokens": meta.get("prompt_tokens"),
         "template_id": str(meta.get("template_id", "")), "template_version": meta.get("template_version"),
-        "target_classes": tasks.get(pair.task).target_classes(meta), "seed": meta.get("seed"),
+        "target_classes": list(pair.target_classes), "seed": meta.get("seed"),
         "view_seed": meta.get("view_seed"), "codec_version": str(meta.get("codec_version", "")),
         "roundtrip": meta.get("roundtrip"),
         "meta": json.dumps(meta, sort_keys=True, allow_nan=False, separators=(",", ":")),
@@ -99,9 +111,15 @@ def with_view_facts(pairs: pa.Table, views: pa.Table) -> pa.Table:
     return pairs
 
 
-def write_rows(output: Output, rel: str, rows: list[dict], scratch_dir, series: str) -> None:
-    """Publish ``rows`` of ``series`` (``layout.PAIRS`` or ``layout.VIEWS``) as one Parquet file at ``rel``."""
-    table = pa.Table.from_pylist(rows, schema=schemas()[series])  # written even when empty: the unit is there
+def write_rows(output: Output, rel: str, rows: list[dict], scratch_dir, series: str,
+               schema: pa.Schema | None = None) -> None:
+    """Publish ``rows`` of ``series`` (``layout.PAIRS``, ``VIEWS`` or ``REJECTED``) as one Parquet file at
+    ``rel``; pairs need their ``schema`` (:func:`pair_schema` of the tasks' round-trip fields)."""
+    if schema is None:
+        if series == PAIRS:
+            raise ValueError("write_rows: the pairs index needs its schema (pair_schema of the tasks' roundtrip fields)")
+        schema = FIXED_SCHEMAS[series]
+    table = pa.Table.from_pylist(rows, schema=schema)  # written even when empty: the unit is there
     buf = io.BytesIO()
     pq.write_table(table, buf)
     output.publish_bytes(buf.getvalue(), rel, scratch_dir)
@@ -118,7 +136,7 @@ def index_dataset(output: Output, series: str):
 
     files = [f"{output.path(layout.INDEX_DIRS[series])}/{n}" for n in output.list(layout.INDEX_DIRS[series])
              if n.endswith(".parquet")]
-    return pds.dataset(files, schema=schemas()[series], format="parquet", filesystem=output.fs)
+    return pds.dataset(files, schema=_schema(output, series, files), format="parquet", filesystem=output.fs)
 
 
 def read_index(output: Output, series: str, manifest: dict | None = None,
@@ -130,7 +148,3 @@ def read_index(output: Output, series: str, manifest: dict | None = None,
     if rel.endswith(".parquet"):
         return pq.read_table(io.BytesIO(output.read_bytes(rel)), columns=columns)
     return index_dataset(output, series).to_table(columns=columns)
-
-
-REJECTED_SCHEMA = pa.schema([("key", pa.string()), ("scene_id", pa.string()), ("what", pa.string()),
-                             ("reason", pa.string())])

@@ -10,12 +10,10 @@ REJECTED = "rejected"  # views and scenes left out, with their reason: one Parqu
 UNITS_DIR = "_units"
 FAILURE_REPORT = "failure_report.json"  # units quarantined by the last run; gone once the dataset is complete
 
-# The two shard series and the members of each sample (docs/FORMAT.md, "Shard layout").
+# The two shard series (docs/FORMAT.md, "Shard layout"); what their samples hold is declared by the
+# view channels (pipeline.channels) and the pair format (pipeline.tasks.pair).
 PAIRS, VIEWS = "pairs", "views"
 SERIES = (VIEWS, PAIRS)  # views first: pairs are made from, and checked against, their views
-VIEW_MEMBERS = ("rgb.png", "depth.exr", "normal.exr", "instance.png", "semantic.png", "json")
-PAIR_INPUTS = ("input.png", "input.jpg")  # one of them, per shards.input_format
-PAIR_MEMBERS = ("prompt.txt", "target.png", "json")  # besides the input
 INDEX = {PAIRS: PAIRS_INDEX, VIEWS: VIEWS_INDEX}  # the single-file index of earlier datasets
 INDEX_DIRS = {PAIRS: "index/pairs", VIEWS: "index/views", REJECTED: "index/rejected"}
 

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from pipeline.shards import layout
-from pipeline.shards.card import card_text
+from pipeline.shards.card import DatasetFormat, card_text
 from pipeline.shards.storage import Output
 from pipeline.version import code_version
 
@@ -27,10 +27,11 @@ def task_balance(rates: dict, per_task: Counter, n_views: int) -> dict:
             for task in sorted(set(rates) | set(per_task))}
 
 
-def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list[str], scratch_dir,
+def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list[str], scratch_dir, fmt: DatasetFormat,
              run_stats: dict | None = None, user_licences: dict[str, dict] | None = None,
              on_record: Callable[[], None] | None = None) -> dict:
-    """Publish the card and the manifest from the done-records of ``unit_ids`` (all must exist).
+    """Publish the card and the manifest from the done-records of ``unit_ids`` (all must exist);
+    ``fmt`` says what the series hold (:func:`pipeline.dataset_format.describe`).
 
     ``user_licences``: name -> {kind, licence, path, sha256} of the user's assets
     (:meth:`scenes.shared.user_assets.UserLibrary.licences`); the manifest credits those that appear in the
@@ -48,12 +49,10 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
         used.update(r.get("user_assets", {}))
         if on_record is not None:
             on_record()
-    from pipeline.codecs import CODEC_VERSION
-
     manifest = {
         "format": "vision-banana-synth/1",
         "name": config_dump["name"], "created_unix": int(time.time()),
-        "code_version": code_version(), "codec_version": CODEC_VERSION,
+        "code_version": code_version(), "codec_version": fmt.codec_version,
         "config": config_dump, "config_fingerprint": fingerprint,
         "counts": {
             "units": len(unit_ids), "scenes": n_scenes,
@@ -69,6 +68,6 @@ def finalize(output: Output, config_dump: dict, fingerprint: str, unit_ids: list
                         for name, n in sorted(used.items())],
         "run": run_stats or {},
     }
-    output.publish_bytes(card_text(manifest).encode(), layout.CARD, scratch_dir)
+    output.publish_bytes(card_text(manifest, fmt).encode(), layout.CARD, scratch_dir)
     output.publish_json(manifest, layout.MANIFEST, scratch_dir)
     return manifest

@@ -12,34 +12,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from pipeline.tasks.base import Pair, PairOptions, Scorer, Task, sub_seed
+from pipeline import channels
+from pipeline.tasks.base import PairOptions, Scorer, Task, sub_seed
+from pipeline.tasks.pair import Pair
+from pipeline.tasks.registry import get, names, pair_schema, register, unregister
 from pipeline.view import View
-
-_REGISTRY: dict[str, Task] = {}
-
-
-def register(task: Task) -> Task:
-    """Add ``task`` (its ``name`` must be new and a plain word)."""
-    if not task.name.isidentifier() or task.name in _REGISTRY:
-        raise ValueError(f"task name {task.name!r}: must be a new identifier")
-    _REGISTRY[task.name] = task
-    return task
-
-
-def unregister(name: str) -> None:
-    _REGISTRY.pop(name, None)
-
-
-def names() -> tuple[str, ...]:
-    """Registered task names, in registration order."""
-    return tuple(_REGISTRY)
-
-
-def get(name: str) -> Task:
-    task = _REGISTRY.get(name)
-    if task is None:
-        raise ValueError(f"unknown task {name!r}; known: {names()}")
-    return task
 
 
 def _check_view(view: View) -> None:
@@ -47,7 +24,7 @@ def _check_view(view: View) -> None:
     rgb = np.asarray(view.rgb)
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
         raise ValueError(f"view.rgb: expected HxWx3 uint8, got shape {rgb.shape} dtype {rgb.dtype}")
-    for field in ("depth", "normals", "instance", "semantic"):
+    for field in channels.LABELS:
         shape = np.shape(getattr(view, field))
         if tuple(shape[:2]) != rgb.shape[:2]:
             raise ValueError(f"view.{field}: shape {shape} does not match view.rgb's {rgb.shape[:2]}")
@@ -77,7 +54,7 @@ def make_pairs(view: View, scene_graph: dict, seed: int, tasks: Sequence[str] | 
     ``max_prompt_tokens``: the CLIP token budget of a prompt's text; semantic mappings over it are
     written compactly or split across pairs, and any other pair over it is left out."""
     rates = dict(tasks) if isinstance(tasks, Mapping) else dict.fromkeys(tasks)
-    chosen = [(get(t), rate) for t, rate in rates.items()]
+    chosen = [(get(t), rate) for t, rate in rates.items() if get(t).inputs == 1]  # two-view tasks: make_group_pairs
     _check_view(view)
     options = PairOptions(n_referring=int(n_referring), referring_multi=bool(referring_multi), roundtrip=bool(roundtrip),
                           max_prompt_tokens=max_prompt_tokens)
@@ -91,14 +68,43 @@ def make_pairs(view: View, scene_graph: dict, seed: int, tasks: Sequence[str] | 
     return out
 
 
-def target_problems(task: str, target: np.ndarray, meta: dict, view: View) -> list[str]:
-    """Problems of one stored target against its view's labels (empty when it is within bounds)."""
-    if task not in _REGISTRY:
+def make_group_pairs(views: Sequence[View], seed: int, tasks: Sequence[str] | Mapping[str, float],
+                     roundtrip: bool = True, max_prompt_tokens: int | None = None) -> list[Pair]:
+    """The pairs of the two-view ``tasks`` for one view group (``views``: the group's rendered views in
+    frame order, each with ``view.group``), deterministic given ``seed`` (the first view's seed); rates
+    are pairs per group (:func:`pairs_wanted`). One-view tasks in ``tasks`` are skipped."""
+    rates = dict(tasks) if isinstance(tasks, Mapping) else dict.fromkeys(tasks)
+    views = list(views)
+    if len(views) < 2:
+        return []
+    kind = views[0].group["kind"] if views[0].group else None
+    for view in views:
+        _check_view(view)
+    options = PairOptions(roundtrip=bool(roundtrip), max_prompt_tokens=max_prompt_tokens)
+    out = []
+    for name, rate in rates.items():
+        task = get(name)
+        if task.inputs < 2 or kind not in task.group_kinds:
+            continue
+        limit = None if rate is None else pairs_wanted(task.name, rate, seed)
+        if limit != 0:
+            out += task.group_pairs(views, seed, options, limit)
+    if max_prompt_tokens is not None:
+        out = [p for p in out if p.meta["prompt_tokens"] <= max_prompt_tokens]
+    return out
+
+
+def target_problems(task: str, target: np.ndarray, meta: dict, views: Sequence[View]) -> list[str]:
+    """Problems of one stored target against its views' labels (``views``: those its json's
+    ``view_keys`` name, in order; empty when it is within bounds)."""
+    if task not in names():
         return [f"unknown task {task!r}"]
+    view = views[0]
     if target.shape[:2] != view.depth.shape:
         (th, tw), (vh, vw) = target.shape[:2], view.depth.shape
         return [f"target is {tw}x{th}, its view {vw}x{vh}"]
-    return _REGISTRY[task].problems(target, meta, view)
+    found = get(task)
+    return found.problems(target, meta, found.given(views))
 
 
 def _register_builtin() -> None:
@@ -114,5 +120,5 @@ def _register_builtin() -> None:
 
 _register_builtin()
 
-__all__ = ["DEFAULT_PAIRS_PER_VIEW", "Pair", "PairOptions", "Scorer", "Task", "get", "make_pairs", "names",
-           "pairs_wanted", "register", "sub_seed", "target_problems", "unregister"]
+__all__ = ["DEFAULT_PAIRS_PER_VIEW", "Pair", "PairOptions", "Scorer", "Task", "get", "make_group_pairs", "make_pairs",
+           "names", "pair_schema", "pairs_wanted", "register", "sub_seed", "target_problems", "unregister"]

@@ -17,22 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.codecs.version import CODEC_VERSION
+from pipeline.schema import conform
+from pipeline.tasks.pair import Pair
+from pipeline.tasks.registry import pair_schema
 from pipeline.view import View
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-@dataclass
-class Pair:
-    """One training sample. ``key`` is ``f"{view.key}_{task}"`` plus a suffix when a task yields several
-    pairs per view (``_c05`` instance class 5, ``_r0`` referring expression 0); only [A-Za-z0-9_-]."""
-
-    task: str
-    key: str
-    input_rgb: np.ndarray
-    prompt: str
-    target: np.ndarray
-    meta: dict
 
 
 @dataclass(frozen=True)
@@ -64,7 +54,7 @@ class Scorer:
 
 
 class MaskScorer(Scorer):
-    """A :mod:`pipeline.consumers.metrics` accumulator whose ``add(pred, truth)`` needs no pair metadata."""
+    """A :mod:`pipeline.tasks.scoring` accumulator whose ``add(pred, truth)`` needs no pair metadata."""
 
     def __init__(self, scores):
         self.scores = scores
@@ -83,12 +73,26 @@ class Task:
     table: tuple[tuple[str, str, int], ...] = ()  # eval table rows: (result field, label, digits)
     max_pairs_per_view: float | None = 1.0  # what a config may ask for; None: as many as the view offers
     card_text: str = ""  # one or two sentences for the dataset card: what the target shows and how it decodes
-    json_fields: dict = {}  # the task's own keys in the pair json, typed (pipeline.shards.schema)
+    json_fields: dict = {}  # the task's own keys in the pair json, typed (pipeline.schema)
     roundtrip_fields: dict = {}  # the keys of its ``roundtrip`` figures, typed
+    channels: tuple[str, ...] = ()  # the view channels it reads (pipeline.channels), besides rgb
+    inputs: int = 1  # views per pair: 1, or 2 for a task over two views of a group (its methods then get a tuple)
+    group_kinds: tuple[str, ...] = ()  # two-view tasks: the view-group kinds it makes pairs from
+
+    def given(self, views):
+        """What the methods below take as ``view``: the view of a one-view task, the tuple of a two-view one."""
+        views = tuple(views) if isinstance(views, (list, tuple)) else (views,)
+        if len(views) != self.inputs:
+            raise ValueError(f"task {self.name}: needs {self.inputs} view(s), got {len(views)}")
+        return views[0] if self.inputs == 1 else views
 
     def pairs(self, view: View, graph: dict, seed: int, options: PairOptions, limit: int | None = None) -> list[Pair]:
         """The pairs of this task for ``view`` (deterministic given the per-view ``seed``): every pair it
         offers, or at most ``limit`` of them, sampled with the seed."""
+        raise NotImplementedError
+
+    def group_pairs(self, views: list[View], seed: int, options: PairOptions, limit: int | None = None) -> list[Pair]:
+        """Two-view tasks: the pairs of one view group (its rendered views in frame order), as :meth:`pairs`."""
         raise NotImplementedError
 
     def decode(self, rgb: np.ndarray, meta: dict):
@@ -122,21 +126,22 @@ class Task:
     def pair(self, view: View, suffix: str, seed: int, sseed: int, prompt: str, target: np.ndarray, meta: dict,
              options: PairOptions, roundtrip: dict | None = None) -> Pair:
         """The pair record with the common metadata; computes the round-trip figures unless switched off
-        (or given: a task that already decoded the target passes them)."""
-        key = f"{view.key}_{self.name}{suffix}"
+        (or given: a task that already decoded the target passes them). ``view``: as :meth:`given` returns."""
+        views = view if isinstance(view, tuple) else (view,)
+        first = views[0]
+        key = f"{first.key}_{self.name}{suffix}"
         if not _KEY_RE.match(key):
             raise ValueError(f"pair key {key!r} has characters outside [A-Za-z0-9_-]")
         from pipeline.codecs.clip_tokens import count_tokens
 
-        full = {**meta, "task": self.name, "key": key, "view_key": view.key, "scene_id": view.scene_id,
-                "prompt_tokens": count_tokens(prompt),
-                "view_index": int(view.view_index), "codec_version": CODEC_VERSION, "view_seed": int(seed),
+        full = {**meta, "task": self.name, "key": key, "view_key": first.key, "view_keys": [v.key for v in views],
+                "scene_id": first.scene_id, "prompt_tokens": count_tokens(prompt),
+                "view_index": int(first.view_index), "codec_version": CODEC_VERSION, "view_seed": int(seed),
                 "seed": int(sseed), "image_size": [int(target.shape[0]), int(target.shape[1])]}
         if options.roundtrip:
             full["roundtrip"] = roundtrip if roundtrip is not None else self.roundtrip(target, full, view)
         else:
             full["roundtrip"] = None
-        from pipeline.shards.schema import conform, pair_json
-
-        full = conform(full, pair_json(), f"pair {key}")  # every key of every task present, null where n/a
-        return Pair(task=self.name, key=key, input_rgb=view.rgb, prompt=prompt, target=target, meta=full)
+        full = conform(full, pair_schema(), f"pair {key}")  # every key of every task present, null where n/a
+        return Pair(task=self.name, key=key, inputs=tuple(v.rgb for v in views), prompt=prompt, target=target,
+                    meta=full, target_classes=tuple(self.target_classes(full)))

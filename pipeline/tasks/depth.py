@@ -6,7 +6,7 @@ import numpy as np
 
 from pipeline.codecs.dense import decode_depth_task, encode_depth_task
 from pipeline.codecs.depth import HALF_STEP, curve
-from pipeline.consumers import metrics
+from pipeline.tasks import scoring as metrics
 from pipeline.tasks.base import MaskScorer, PairOptions, Task, sub_seed
 from pipeline.view import View
 
@@ -66,7 +66,7 @@ class Depth(Task):
         return MaskScorer(metrics.DepthScores(max_depth_m))
 
     def panels(self, decoded, truth, view):
-        from pipeline.consumers.show import depth_colors
+        from pipeline.tasks.panels import depth_colors
 
         finite = truth[np.isfinite(truth)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.1, 100.0)

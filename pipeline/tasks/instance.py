@@ -10,7 +10,7 @@ import numpy as np
 from pipeline.codecs.instance import MIN_AREA_FRACTION, decode_instance, encode_instance
 from pipeline.codecs.metrics import match_masks
 from pipeline.codecs.validation import present_ids
-from pipeline.consumers import metrics
+from pipeline.tasks import scoring as metrics
 from pipeline.tasks.base import MaskScorer, PairOptions, Task, sub_seed
 from pipeline.view import View
 
@@ -148,7 +148,7 @@ class Instance(Task):
         return _IgnoringScorer(metrics.InstanceScores())
 
     def panels(self, decoded, truth, view):
-        from pipeline.consumers.show import id_colors, mask_ids
+        from pipeline.tasks.panels import id_colors, mask_ids
 
         shape = view.instance.shape
         return (id_colors(mask_ids(decoded, shape, truth.masks)), id_colors(mask_ids(truth.masks, shape)),

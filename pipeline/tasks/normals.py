@@ -6,7 +6,7 @@ import numpy as np
 
 from pipeline.codecs.dense import decode_normals_task, encode_normals_task
 from pipeline.codecs.normals import MAX_ANGLE_DEG, angle_error_deg, normals_valid, vector_norm
-from pipeline.consumers import metrics
+from pipeline.tasks import scoring as metrics
 from pipeline.tasks.base import MaskScorer, PairOptions, Task, sub_seed
 from pipeline.view import View
 
@@ -57,6 +57,6 @@ class Normals(Task):
         return MaskScorer(metrics.NormalScores())
 
     def panels(self, decoded, truth, view):
-        from pipeline.consumers.show import normal_colors
+        from pipeline.tasks.panels import normal_colors
 
         return normal_colors(decoded), normal_colors(truth), "normals (n+1)/2"

@@ -7,7 +7,7 @@ import numpy as np
 
 from pipeline.codecs.metrics import iou
 from pipeline.codecs.referring import decode_referring, encode_referring, referable_objects
-from pipeline.consumers import metrics
+from pipeline.tasks import scoring as metrics
 from pipeline.tasks.base import PairOptions, Scorer, Task, sub_seed
 from pipeline.tasks.instance import miscoloured
 from pipeline.view import View
@@ -80,7 +80,7 @@ class Referring(Task):
         return _Scores()
 
     def panels(self, decoded, truth, view):
-        from pipeline.consumers.show import id_colors, mask_ids
+        from pipeline.tasks.panels import id_colors, mask_ids
 
         shape = view.instance.shape
         return (id_colors(mask_ids(decoded, shape)), id_colors(mask_ids(truth, shape)),

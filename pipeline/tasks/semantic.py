@@ -7,7 +7,7 @@ import numpy as np
 from pipeline.codecs.clip_tokens import count_tokens
 from pipeline.codecs.metrics import label_ious
 from pipeline.codecs.semantic import decode_semantic, encode_semantic, expected_semantic
-from pipeline.consumers import metrics
+from pipeline.tasks import scoring as metrics
 from pipeline.tasks.base import PairOptions, Scorer, Task, sub_seed
 from pipeline.view import View
 
@@ -83,7 +83,7 @@ class Semantic(Task):
         return _Scores()
 
     def panels(self, decoded, truth, view):
-        from pipeline.consumers.show import id_colors
+        from pipeline.tasks.panels import id_colors
 
         return id_colors(decoded), id_colors(view.semantic), "class ids (raw: all classes)"
 

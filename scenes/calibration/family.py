@@ -21,19 +21,20 @@ from __future__ import annotations
 
 import random
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from pipeline.scene_spec import Camera, Light, Material, Part, SceneObject, SceneSpec, World, look_at
+from scenes.shared.common import GroupedViews
+from scenes.shared.groups import expand_groups, group_rng
 
 FAMILY = "calibration"
 
 
-class CalibrationParams(BaseModel):
+class CalibrationParams(GroupedViews):
     """Image size, field of view and sphere tessellation of the calibration scene."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    views: int = Field(2, ge=1, le=2, description="1: the front view; 2: also the view of the panel's back")
+    views: int = Field(2, ge=1, le=2, description="1: the front view; 2: also the view of the panel's back "
+                                                  "(each a group of view_groups' size)")
     width: int = Field(96, ge=8, le=8192)
     height: int = Field(72, ge=8, le=8192)
     hfov_deg: float = Field(55.0, ge=10.0, le=120.0)
@@ -108,8 +109,8 @@ def generate(params: CalibrationParams, seed: int, scene_id: str, catalogue=None
 
     eyes = [(jv((0.4, -4.2, 1.7), 0.2), jv((0.3, 0.6, 0.6), 0.1), j(0.0, 0.05)),
             (jv((0.8, 4.2, 2.4), 0.2), jv((0.6, 0.6, 0.6), 0.1), j(0.15, 0.05))]
-    cameras = tuple(Camera(look_at(eye, target, roll), params.hfov_deg, params.width, params.height)
-                    for eye, target, roll in eyes[:params.views])
+    cameras = expand_groups([Camera(look_at(eye, target, roll), params.hfov_deg, params.width, params.height)
+                             for eye, target, roll in eyes[:params.views]], params, group_rng(FAMILY, seed))
     analytic = [{"instance_id": iid, "class_name": cls, "kind": kind, **geo} for iid, cls, kind, geo, _ in prims]
     return SceneSpec(
         scene_id=scene_id,

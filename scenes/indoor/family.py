@@ -22,6 +22,7 @@ from scenes.shared.assets import hdris_for
 from scenes.shared.content import Catalogue, Content, Kit, kit_for
 from scenes.shared.common import ObjectSet, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
 from scenes.shared.geometry import AABB, box
+from scenes.shared.groups import expand_groups, group_rng, per_view
 from scenes.indoor.layout import Layout, Member
 from scenes.shared.materials import infinigen_material, material
 from scenes.indoor.openings import door_clearance, door_parts, opening_asset, plan_openings, window_parts
@@ -98,6 +99,7 @@ def generate(params: IndoorParams, seed: int, scene_id: str, catalogue: Catalogu
         facts["time_of_day"] = "day"
     boxes = [objs.boxes[o.instance_id] for o in objs.objects if o.class_name not in SHELL]
     cams, view_kinds = _cameras(rng, params, room, layout, boxes)
+    cams, view_kinds = expand_groups(cams, params, group_rng(FAMILY, seed)), per_view(view_kinds, params)
     return SceneSpec(scene_id=scene_id, seed=seed, family=FAMILY, kind="indoor", objects=tuple(objs.objects),
                      lights=tuple(lights), world=world, cameras=tuple(cams),
                      extra={"room_type": room_type, "room_polygon": [list(p) for p in room.polygon],

@@ -35,6 +35,7 @@ from scenes.shared import plants
 from scenes.shared.assets import hdris_for
 from scenes.shared.content import Catalogue, Content, kit_for
 from scenes.shared.common import IntRange, Occupancy, Range, ViewParams, camera, pitch_towards, sun_and_sky, uniform
+from scenes.shared.groups import expand_groups, group_rng, per_view
 from scenes.shared.materials import material
 from scenes.shared.piece import Piece
 from scenes.shared.sizes import sample
@@ -288,6 +289,7 @@ def generate(params: NatureParams, seed: int, scene_id: str, catalogue: Catalogu
     if params.ground_cover > 0:
         occ.objs.add("terrain", [_cover(rng, params, occ, t, surface, cover, colours, focus, level)],
                      source=GROUND_COVER_SOURCE)
+    cams, kinds = expand_groups(cams, params, group_rng(FAMILY, seed)), per_view(kinds, params)
     return SceneSpec(scene_id=scene_id, seed=seed, family=FAMILY, kind="outdoor", objects=tuple(occ.objs.objects),
                      lights=(sun,) if sun else (), world=world, cameras=tuple(cams),
                      extra={"time_of_day": "day", "view_kinds": kinds, "biome": biome,

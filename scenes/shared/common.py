@@ -1,16 +1,17 @@
 """Shared pieces of the scene families: view parameters, object/id bookkeeping, camera poses, sun and sky.
 
-Every family's params model derives from :class:`ViewParams`, so views, image sizes, field of view and
-camera height/pitch/roll are configured the same way everywhere.
+Every family's params model derives from :class:`ViewParams` (the calibration family from its base
+:class:`GroupedViews`), so views, view groups, image sizes, field of view and camera height/pitch/roll are
+configured the same way everywhere.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pipeline.scene_spec import Camera, Light, SceneObject, Vec3, World, look_at
 from pipeline.taxonomy import class_id
@@ -34,14 +35,93 @@ Range = Annotated[tuple[float, float], AfterValidator(_ordered)]
 IntRange = Annotated[tuple[int, int], AfterValidator(_ordered)]
 
 
-class ViewParams(BaseModel):
-    """How a family samples its views; families subclass this and override defaults."""
+MAX_VIEWS_RENDERED = 64  # views one scene may render, groups expanded
+
+
+def _within(v: tuple[float, float], lo: float, hi: float, name: str, open_low: bool = False) -> tuple[float, float]:
+    if v[0] < lo or (open_low and v[0] == lo) or v[1] > hi:
+        raise ValueError(f"{name} {list(v)} must lie within {'(' if open_low else '['}{lo:g}, {hi:g}]")
+    return v
+
+
+class ViewGroups(BaseModel):
+    """How each camera a family draws becomes a group of views with known relative poses (see
+    :mod:`scenes.shared.groups`): ``single`` keeps it alone, ``stereo`` adds a rectified right eye,
+    ``motion`` a few frames of a smooth camera move. Scenes are static, so views of a group correspond exactly."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    views: int = Field(4, ge=1, le=64, description="camera views rendered per scene")
+    kind: Literal["single", "stereo", "motion"] = Field(
+        "single", description="single: one view per camera; stereo: a rectified left/right pair; "
+                              "motion: `frames` views along a short smooth camera path")
+    baseline_m: Range = Field(
+        (0.1, 0.3), description="stereo: distance from the left to the right eye along the left camera's +X "
+                                "(its right), metres; drawn once per group")
+    frames: int = Field(3, ge=2, le=8, description="motion: views per group (frame 0 is the drawn camera)")
+    step_m: Range = Field(
+        (0.05, 0.2), description="motion: camera travel between consecutive frames, metres; drawn once per group")
+    turn_deg: Range = Field(
+        (-2.0, 2.0), description="motion: yaw change between consecutive frames, degrees (positive turns left); "
+                                 "drawn once per group")
+    drift_deg: Range = Field(
+        (-10.0, 10.0), description="motion: direction of travel relative to the view direction on the ground "
+                                   "(lateral drift), degrees; drawn once per group")
+    bob_m: float = Field(0.0, ge=0.0, le=0.1, description="motion: amplitude of a vertical bob (a sine of period "
+                                                          "6 frames, random phase), metres")
+
+    @field_validator("baseline_m")
+    @classmethod
+    def _baseline(cls, v):
+        return _within(v, 0.0, 2.0, "baseline_m", open_low=True)
+
+    @field_validator("step_m")
+    @classmethod
+    def _step(cls, v):
+        return _within(v, 0.0, 2.0, "step_m")
+
+    @field_validator("turn_deg", "drift_deg")
+    @classmethod
+    def _angle(cls, v, info: ValidationInfo):
+        return _within(v, -45.0, 45.0, info.field_name)
+
+    @property
+    def size(self) -> int:
+        """Views per group: 1 (single), 2 (stereo) or ``frames`` (motion)."""
+        return {"single": 1, "stereo": 2, "motion": self.frames}[self.kind]
+
+
+class GroupedViews(BaseModel):
+    """How many camera groups a scene draws and what each group is: the base of every family's params."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    views: int = Field(4, ge=1, le=MAX_VIEWS_RENDERED,
+                       description="cameras drawn per scene; each renders a group of view_groups' size "
+                                   "(one view when single)")
+    view_groups: ViewGroups = Field(ViewGroups(), description="each drawn camera as a single view, a stereo pair or "
+                                                              "a short camera move")
+
+    @field_validator("view_groups")
+    @classmethod
+    def _cap(cls, v: ViewGroups, info: ValidationInfo) -> ViewGroups:
+        views = info.data.get("views")  # absent when views itself failed
+        if views is not None and views * v.size > MAX_VIEWS_RENDERED:
+            raise ValueError(f"views_rendered = views ({views}) x {v.size} views per {v.kind} group = "
+                             f"{views * v.size} exceeds {MAX_VIEWS_RENDERED}; lower views or the group size")
+        return v
+
+    @property
+    def views_rendered(self) -> int:
+        """Views one scene renders: ``views`` groups of ``view_groups.size``."""
+        return self.views * self.view_groups.size
+
+
+class ViewParams(GroupedViews):
+    """How a family samples its views; families subclass this and override defaults."""
+
     resolutions: tuple[tuple[int, int], ...] = Field(
-        PAPER_BUCKETS, min_length=1, description="(width, height) buckets; each view draws one")
+        PAPER_BUCKETS, min_length=1,
+        description="(width, height) buckets; each drawn camera draws one (its group shares it)")
     hfov_deg: Range = Field((40.0, 100.0), description="horizontal field of view, degrees")
     camera_height_m: Range = Field((0.8, 1.9), description="eye height above the ground/floor, metres")
     pitch_deg: Range = Field((-20.0, 10.0), description="camera pitch, degrees (negative looks down)")

@@ -28,6 +28,7 @@ from scenes.shared.assets import hdris_for
 from scenes.shared.content import Catalogue, Content, Kit, anchored_piece, kit_for, variant_piece
 from scenes.shared.common import IntRange, Occupancy, Range, ViewParams, camera, sun_and_sky, uniform
 from scenes.shared.geometry import box
+from scenes.shared.groups import expand_groups, group_rng
 from scenes.shared.materials import infinigen_material, material
 from scenes.shared.piece import Piece
 from scenes.shared.sizes import sample
@@ -134,7 +135,7 @@ def generate(params: OutdoorParams, seed: int, scene_id: str, catalogue: Catalog
         world, sun, facts = sun_and_sky(rng, params.sun_elevation_deg, params.hdri_prob, hdris_for("outdoor"))
         lights.extend([sun] if sun else [])
         facts["time_of_day"] = "day"
-    cams = _cameras(rng, params, st, occ)
+    cams = expand_groups(_cameras(rng, params, st, occ), params, group_rng(FAMILY, seed))
     return SceneSpec(scene_id=scene_id, seed=seed, family=FAMILY, kind="outdoor", objects=tuple(occ.objs.objects),
                      lights=tuple(lights), world=world, cameras=tuple(cams),
                      extra={"lanes": st.lanes, "lane_width": round(st.lane_w, 4), "sidewalk_width": round(st.walk, 4),

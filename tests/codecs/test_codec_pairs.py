@@ -44,12 +44,11 @@ def test_roundtrip_figures(view, graph):
 
 
 def test_bad_arguments(view, graph):
-    from dataclasses import replace
 
     with pytest.raises(ValueError, match="view.depth"):
-        make_pairs(replace(view, depth=view.depth[:-1]), graph, 0, ["depth"])
+        make_pairs(view.replace(depth=view.depth[:-1]), graph, 0, ["depth"])
     with pytest.raises(ValueError, match="view.rgb"):
-        make_pairs(replace(view, rgb=view.rgb.astype(np.float32)), graph, 0, ["depth"])
+        make_pairs(view.replace(rgb=view.rgb.astype(np.float32)), graph, 0, ["depth"])
     with pytest.raises(ValueError, match="unknown"):
         make_pairs(view, graph, 0, ["optical_flow"])
     with pytest.raises(ValueError, match="seed"):
@@ -86,12 +85,11 @@ def test_roundtrip_can_be_skipped(view, graph):
 
 
 def test_empty_view(view, graph):
-    from dataclasses import replace
 
     from pipeline.scene_graph import build_scene_graph
     from codec_synth import make_spec
 
-    empty = replace(view, instance=np.zeros_like(view.instance), semantic=np.zeros_like(view.semantic),
+    empty = view.replace(instance=np.zeros_like(view.instance), semantic=np.zeros_like(view.semantic),
                     depth=np.full_like(view.depth, np.inf), normals=np.zeros_like(view.normals))
     g = build_scene_graph(make_spec(), empty)
     pairs = make_pairs(empty, g, 0, TASKS)

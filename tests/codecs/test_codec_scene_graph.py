@@ -44,14 +44,12 @@ def test_rotated_part_size(spec):
 
 
 def test_empty_view(spec, view):
-    from dataclasses import replace
 
-    empty = replace(view, instance=np.zeros_like(view.instance))
+    empty = view.replace(instance=np.zeros_like(view.instance))
     assert build_scene_graph(spec, empty)["objects"] == []
 
 
 def test_random_label_maps(spec, view):
-    from dataclasses import replace
 
     from hypothesis import given, settings
     from hypothesis import strategies as st
@@ -60,7 +58,7 @@ def test_random_label_maps(spec, view):
     @settings(max_examples=40, deadline=None)
     @given(arrays(np.uint16, (7, 9), elements=st.integers(0, 9)))
     def check(inst):
-        v = replace(view, instance=inst, depth=np.full(inst.shape, 2.0, np.float32))
+        v = view.replace(instance=inst, depth=np.full(inst.shape, 2.0, np.float32))
         g = build_scene_graph(spec, v)
         json.dumps(g)
         assert sum(o["pixel_count"] for o in g["objects"]) == int((inst > 0).sum())

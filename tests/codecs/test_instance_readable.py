@@ -3,7 +3,6 @@ listed as ignored with their reason, and left out of scoring; a class with none 
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import numpy as np
 
@@ -24,7 +23,7 @@ def _chairs_view():
     inst[5:120, 120] = 14          # thin lamp
     classes = {11: "chair", 12: "chair", 13: "chair", 14: "lamp"}
     sem = np.where(inst > 0, 1, 0).astype(np.uint16)
-    return replace(view, instance=inst, semantic=sem, instance_classes=classes,
+    return view.replace(instance=inst, semantic=sem, instance_classes=classes,
                    depth=np.where(inst > 0, 2.0, np.inf).astype(np.float32))
 
 

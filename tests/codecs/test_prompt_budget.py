@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -29,7 +28,7 @@ def _many_classes_view(n: int = 24):
     stripe = (np.arange(96) * n // 96)[None, :].repeat(96, axis=0)
     sem = np.array([ids[names[s]] for s in range(n)], np.uint16)[stripe]
     inst = (stripe + 1).astype(np.uint16)
-    return replace(view, semantic=sem, instance=inst, class_table={ids[c]: c for c in names},
+    return view.replace(semantic=sem, instance=inst, class_table={ids[c]: c for c in names},
                    instance_classes={k + 1: names[k] for k in range(n)},
                    depth=np.full((96, 96), 3.0, np.float32))
 

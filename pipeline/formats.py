@@ -1,7 +1,7 @@
-"""Encode one view or one training pair as WebDataset members (extension -> bytes).
-
-Formats: 8-bit RGB PNG (or JPEG for pair inputs), 16-bit grayscale PNG for ids, float32 EXR for
-depth and normals, UTF-8 text and JSON. Never pickle: webdataset's default decoders would unpickle.
+"""The byte formats of every stored member: 8-bit RGB PNG (or JPEG for pair inputs), 16-bit grayscale
+PNG for ids, float32 EXR for depth-like and vector labels, and JSON. Never pickle: webdataset's default
+decoders would unpickle. Which member uses which format is declared by the view's channels
+(:mod:`pipeline.channels`) and the pair format (:mod:`pipeline.tasks.pair`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import numpy as np
 import OpenEXR
 from PIL import Image
 
-from pipeline.shards.layout import PAIR_INPUTS, PAIR_MEMBERS, VIEW_MEMBERS
 
 _EXR_HEADER = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
 
@@ -66,31 +65,3 @@ def read_png(data: bytes) -> np.ndarray:
 
 def json_bytes(obj) -> bytes:
     return json.dumps(obj, sort_keys=True, allow_nan=False, separators=(",", ":")).encode()
-
-
-def view_members(view, meta: dict) -> dict:
-    """Raw-label sample of the ``views`` series (member names: ``layout.VIEW_MEMBERS``)."""
-    rgb, depth, normal, instance, semantic, meta_json = VIEW_MEMBERS
-    return {
-        "__key__": view.key,
-        rgb: png_bytes(view.rgb),
-        depth: exr_bytes(view.depth),
-        normal: exr_bytes(view.normals),
-        instance: png_bytes(view.instance.astype(np.uint16)),
-        semantic: png_bytes(view.semantic.astype(np.uint16)),
-        meta_json: json_bytes(meta),
-    }
-
-
-def pair_members(pair, input_format: str = "png", jpeg_quality: int = 95) -> dict:
-    """Training-pair sample of the ``pairs`` series (member names: ``layout.PAIR_INPUTS``, ``PAIR_MEMBERS``)."""
-    data = png_bytes(pair.input_rgb) if input_format == "png" else jpg_bytes(pair.input_rgb, jpeg_quality)
-    png_input, jpg_input = PAIR_INPUTS
-    prompt, target, meta_json = PAIR_MEMBERS
-    return {
-        "__key__": pair.key,
-        png_input if input_format == "png" else jpg_input: data,
-        prompt: pair.prompt.encode("utf-8"),
-        target: png_bytes(pair.target),
-        meta_json: json_bytes(pair.meta),
-    }
