@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("description", ("pipeline.scene_spec", "pipeline.channels", "pipeline.view")),
     ("infrastructure", ("pipeline.shards", "pipeline.distributed")),
     ("scenes and render", ("scenes", "pipeline.render")),
-    ("codecs", ("pipeline.codecs", "pipeline.scene_graph")),
+    ("codecs", ("pipeline.codecs", "pipeline.scene_graph", "pipeline.correspondence")),
     ("tasks", ("pipeline.tasks",)),
     ("assembly", ("pipeline.config", "pipeline.plan", "pipeline.dataset_format", "pipeline.bank",
                   "pipeline.unit_runner", "pipeline.job_workers", "pipeline.job")),

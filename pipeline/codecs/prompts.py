@@ -75,9 +75,17 @@ _LIBRARY: dict[str, tuple[int, tuple[str, ...]]] = {
 }
 
 
+def add_family(family: str, version: int, texts: tuple[str, ...]) -> None:
+    """Add a task's phrasings from its own codec module (``flow``, ``disparity``), so a new task needs no
+    edit here; a family is added once."""
+    if family in _LIBRARY and _LIBRARY[family] != (version, tuple(texts)):
+        raise ValueError(f"prompt family {family!r} is already defined differently")
+    _LIBRARY[family] = (int(version), tuple(texts))
+
+
 def templates(family: str) -> tuple[Template, ...]:
-    """All templates of a family (``depth``, ``normals``, ``semantic``, ``instance``,
-    ``referring``, ``referring_multi``)."""
+    """All templates of a family (``depth``, ``normals``, ``semantic``, ``instance``, ``referring``,
+    ``referring_multi``, and those codec modules add: ``flow``, ``disparity``)."""
     if family not in _LIBRARY:
         raise ValueError(f"unknown prompt family {family!r}; known: {sorted(_LIBRARY)}")
     version, texts = _LIBRARY[family]

@@ -109,12 +109,14 @@ def target_problems(task: str, target: np.ndarray, meta: dict, views: Sequence[V
 
 def _register_builtin() -> None:
     from pipeline.tasks.depth import Depth
+    from pipeline.tasks.disparity import Disparity
+    from pipeline.tasks.flow import Flow
     from pipeline.tasks.instance import Instance
     from pipeline.tasks.normals import Normals
     from pipeline.tasks.referring import Referring
     from pipeline.tasks.semantic import Semantic
 
-    for task in (Depth(), Normals(), Semantic(), Instance(), Referring()):
+    for task in (Depth(), Normals(), Semantic(), Instance(), Referring(), Flow(), Disparity()):
         register(task)
 
 

@@ -1,0 +1,101 @@
+"""Stereo disparity of a rectified pair: how far each pixel of the left view shifts in the right one
+(codec: :mod:`pipeline.codecs.disparity`; correspondence: :mod:`pipeline.correspondence`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.codecs.disparity import (decode_disparity_task, default_range_px, encode_disparity,
+                                       encode_disparity_task, error_bound)
+from pipeline.correspondence import VISIBLE, stereo_disparity
+from pipeline.tasks.base import PairOptions, Task, sub_seed
+from pipeline.tasks.two_view import EndPointScores, frame_pairs, state_figures
+from pipeline.view import View
+
+_TOL = 1e-6
+
+
+class DisparityScores(EndPointScores):
+    """Bad-pixel rates: the share of truth-visible pixels off by more than 1 px and by more than 3 px
+    and 5 % (KITTI's D1), predictions marked invalid counting as bad; plus EPE and state accuracy."""
+
+    def __init__(self):
+        super().__init__(thresholds_px=(1.0, 3.0))
+
+    def add(self, decoded, truth, meta):
+        (pd, ps), (td, ts) = decoded, truth
+        visible = ts == VISIBLE
+        err = np.abs(pd[visible].astype(np.float64) - td[visible])
+        self.add_errors(err, td[visible].astype(np.float64), ps[visible] != VISIBLE, ps, ts)
+
+
+def disparity_truth(left: View, right: View) -> tuple[np.ndarray, np.ndarray]:
+    """(HxW disparity in pixels, HxW state) of the left view of a rectified pair, from depth and the rig."""
+    return stereo_disparity(left.depth, right.depth, left.intrinsics, float(left.group["baseline_m"]))
+
+
+class Disparity(Task):
+    name = "disparity"
+    inputs = 2
+    group_kinds = ("stereo",)
+    channels = ("depth",)
+    card_text = ("disparity of the left input against the right (rectified, same row) on the depth target's walk: "
+                 "q = round(1785 (1 - sqrt(min(d, range_px) / range_px))), black = range_px or more, white = 0 "
+                 "(infinitely far); grey = hidden in the right view, dark green = out of its frame, navy = no surface.")
+    json_fields = {"colormap": "string", "curve": "string", "range_px": "float64", "steps": "int64",
+                   "markers": {"occluded": ["int64"], "out_of_frame": ["int64"], "no_surface": ["int64"]},
+                   "baseline_m": "float64", "focal_px": "float64"}
+    roundtrip_fields = {"disparity_max_err_px": "float64", "disparity_max_err_ratio": "float64",
+                        "disparity_saturated": "int64", "disparity_state_wrong": "int64",
+                        "disparity_visible_share": "float64"}
+    table = (("bad_1px", "bad >1px", 4), ("bad_3px", "D1 >3px&5%", 4), ("epe", "EPE px", 3),
+             ("state_acc", "state acc", 4), ("missing", "missing", 4))
+
+    def group_pairs(self, views, seed, options: PairOptions, limit=None):
+        out = []
+        for left, right in frame_pairs(views)[:limit]:
+            s = sub_seed(seed, self.name)
+            target, prompt, meta = encode_disparity_task(*disparity_truth(left, right), s)
+            meta = {**meta, "baseline_m": float(left.group["baseline_m"]),
+                    "focal_px": float(left.intrinsics["fx"])}
+            out.append(self.pair((left, right), f"_v{right.view_index:02d}", seed, s, prompt, target, meta, options))
+        return out
+
+    def decode(self, rgb, meta):
+        return decode_disparity_task(rgb, meta)
+
+    def truth(self, view, meta):
+        return disparity_truth(*view)
+
+    def roundtrip(self, target, meta, view):
+        """Max |decoded - truth| over pixels visible in both views against the codec's bound (disparities
+        beyond ``range_px`` are counted, not measured), and pixels whose decoded state is wrong."""
+        (dd, ds), (td, ts) = self.decode(target, meta), self.truth(view, meta)
+        big_d = float(meta["range_px"])
+        visible = ts == VISIBLE
+        d = td[visible].astype(np.float64)
+        inside = d <= big_d
+        err = np.abs(dd[visible].astype(np.float64) - d)
+        err = np.where(np.isnan(err), np.inf, err)
+        ratio = err[inside] / error_bound(d[inside], big_d)
+        return {"disparity_max_err_px": float(round(err[inside].max(), 6)) if inside.any() else 0.0,
+                "disparity_max_err_ratio": float(round(ratio.max(), 6)) if ratio.size else 0.0,
+                "disparity_saturated": int((~inside).sum()), **state_figures(ds, ts, "disparity")}
+
+    def problems(self, target, meta, view):
+        rt, out = self.roundtrip(target, meta, view), []
+        if rt["disparity_max_err_ratio"] > 1 + _TOL:
+            out.append(f"disparity: decodes beyond the codec's bound (max {rt['disparity_max_err_px']:.3g} px, "
+                       f"{rt['disparity_max_err_ratio']:.3g} x the bound)")
+        if rt["disparity_state_wrong"]:
+            out.append(f"disparity: {rt['disparity_state_wrong']} pixels decode to the wrong state")
+        return out
+
+    def scorer(self, max_depth_m):
+        return DisparityScores()
+
+    def panels(self, decoded, truth, view):
+        big_d = default_range_px(view[0].depth.shape[1])
+        return (encode_disparity(np.nan_to_num(decoded[0]), decoded[1], big_d),
+                encode_disparity(np.nan_to_num(truth[0]), truth[1], big_d),
+                f"disparity, range {big_d:g} px (black), white 0; grey hidden, green out of frame, navy no surface")
