@@ -35,13 +35,19 @@ def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int 
         if r["task"] in COLUMNS[1:]:
             by_view[r["view_key"]].setdefault(r["task"], (r["shard"], r["key"]))
             family_views[r["family"]][r["view_key"]] = None
-    views = _round_robin([[v for v in vs if len(by_view[v]) == 3] for _, vs in sorted(family_views.items())],
+    views = _round_robin([_scenes_first([v for v in vs if len(by_view[v]) == 3]) for _, vs in sorted(family_views.items())],
                          max_rows)
     by_task: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         if len(r.get("view_keys") or ()) == 2:
             by_task[r["task"]].append(r)
-    picked = _round_robin([rs[:max_rows] for _, rs in sorted(by_task.items())], max(2, max_rows // 2))
+    per_task = []  # each task's pairs, one family after another in turn, so the rows vary
+    for _, rs in sorted(by_task.items()):
+        families: dict[str, list[dict]] = defaultdict(list)
+        for r in rs:
+            families[r["family"]].append(r)
+        per_task.append(_round_robin([f for _, f in sorted(families.items())], max_rows))
+    picked = _round_robin(per_task, max(2, max_rows // 2))
     wanted = defaultdict(set)
     for v in views:
         for shard, key in by_view[v].values():
@@ -73,6 +79,16 @@ def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int 
     with open(out_png, "wb") as f:
         sheet.save(f, format="PNG")
     return len(views)
+
+
+def _scenes_first(view_keys: list[str]) -> list[str]:
+    """One view of each scene first, then the others: the frames of a view group look alike."""
+    seen, first, rest = set(), [], []
+    for key in view_keys:
+        scene = key.rsplit("_v", 1)[0]
+        (rest if scene in seen else first).append(key)
+        seen.add(scene)
+    return first + rest
 
 
 def _paste_row(sheet: Image.Image, tiles: list[bytes], y: int, cell: int) -> None:

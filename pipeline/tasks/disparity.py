@@ -13,6 +13,7 @@ from pipeline.tasks.two_view import EndPointScores, frame_pairs, state_figures
 from pipeline.view import View
 
 _TOL = 1e-6
+_FLOAT32 = 1e-6  # the decoded float32 value's rounding, relative to the range (bound beside the codec's)
 
 
 class DisparityScores(EndPointScores):
@@ -77,7 +78,7 @@ class Disparity(Task):
         inside = d <= big_d
         err = np.abs(dd[visible].astype(np.float64) - d)
         err = np.where(np.isnan(err), np.inf, err)
-        ratio = err[inside] / error_bound(d[inside], big_d)
+        ratio = err[inside] / (error_bound(d[inside], big_d) + _FLOAT32 * big_d)
         return {"disparity_max_err_px": float(round(err[inside].max(), 6)) if inside.any() else 0.0,
                 "disparity_max_err_ratio": float(round(ratio.max(), 6)) if ratio.size else 0.0,
                 "disparity_saturated": int((~inside).sum()), **state_figures(ds, ts, "disparity")}

@@ -12,6 +12,7 @@ from pipeline.tasks.two_view import EndPointScores, frame_pairs, pick, state_fig
 from pipeline.view import View
 
 _TOL = 1e-6
+_FLOAT32 = 1e-6  # the decoded float32 flow's rounding, relative to the range (bound beside the codec's)
 
 
 class FlowScores(EndPointScores):
@@ -74,7 +75,7 @@ class Flow(Task):
         inside = mag <= m
         err = np.hypot(*(df[visible] - tf[visible]).T.astype(np.float64))
         err = np.where(np.isnan(err), np.inf, err)
-        ratio = err[inside] / error_bound(mag[inside], m)
+        ratio = err[inside] / (error_bound(mag[inside], m) + _FLOAT32 * m)
         return {"flow_max_err_px": float(round(err[inside].max(), 6)) if inside.any() else 0.0,
                 "flow_max_err_ratio": float(round(ratio.max(), 6)) if ratio.size else 0.0,
                 "flow_saturated": int((~inside).sum()), **state_figures(ds, ts, "flow")}
