@@ -98,8 +98,9 @@ def _contact_sheet(args) -> int:
             print(f"wrote {path}")
         return 0
     out = args.out or str(Path(args.dataset) / "contact_sheet.png")
-    rows = contact_sheet(args.dataset, out, max_rows=args.rows)
-    print(f"contact sheet ({rows} views: input | depth | normals | semantic) written to {out}")
+    views, pairs = contact_sheet(args.dataset, out, max_rows=args.rows)
+    two_view = f"; {pairs} two-view pairs: input | second input | target" if pairs else ""
+    print(f"contact sheet ({views} views: input | depth | normals | semantic{two_view}) written to {out}")
     return 0
 
 
@@ -234,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     ah.add_argument("paths", nargs="+")
     ah.set_defaults(func=_assets_sha256)
 
-    c = sub.add_parser("contact-sheet", help="draw input | depth | normals | semantic rows as one PNG")
+    c = sub.add_parser("contact-sheet", help="draw input | depth | normals | semantic rows (and two-view pairs) as one PNG")
     c.add_argument("dataset")
     c.add_argument("--out", help="PNG path; default <dataset>/contact_sheet.png")
     c.add_argument("--rows", type=int, default=12)

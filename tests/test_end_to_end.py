@@ -88,9 +88,9 @@ def test_contact_sheet(tiny_dataset, tmp_path):
     from pipeline.consumers.contact_sheet import contact_sheet
 
     out = tmp_path / "sheet.png"
-    rows = contact_sheet(str(tiny_dataset), str(out), max_rows=3)
+    rows, pairs = contact_sheet(str(tiny_dataset), str(out), max_rows=3)
     img = np.asarray(Image.open(out).convert("RGB"))
-    assert rows == 3 and img.shape[1] == 4 * 192 and img.shape[0] > 3 * 192
+    assert rows == 3 and pairs == 0 and img.shape[1] == 4 * 192 and img.shape[0] > 3 * 192
     assert img[16:, :].std() > 10
 
 

@@ -109,6 +109,20 @@ def test_stereo_pairs_carry_two_images_validate_and_score(tmp_path):
     assert scores["flow"]["bad_1px"] == 0 and scores["flow"]["epe"] < 0.2 and scores["flow"]["missing"] == 0
 
 
+def test_contact_sheet_draws_two_view_pairs(tmp_path):
+    from PIL import Image
+
+    from pipeline.consumers.contact_sheet import contact_sheet
+
+    out, _ = _job(tmp_path, {"kind": "stereo"}, {"depth": 1, "normals": 1, "semantic": 1, "flow": 1, "disparity": 1})
+    views, pairs = contact_sheet(out, str(tmp_path / "sheet.png"), max_rows=4, cell=64)
+    img = np.asarray(Image.open(tmp_path / "sheet.png").convert("RGB"))
+    assert views == 4 and pairs == 2  # a flow and a disparity row below the view rows
+    assert img.shape[0] == 16 + 4 * 64 + 16 + 2 * 64
+    bottom = img[-2 * 64:, 2 * 64:3 * 64]  # the targets' column of the pair rows
+    assert bottom.std() > 10
+
+
 def test_a_corrupted_flow_target_is_caught(tmp_path):
     out, _ = _job(tmp_path, {"kind": "motion", "frames": 3, "step_m": [0.2, 0.2]}, {"depth": 1, "flow": 2})
     ds = open_dataset(out)

@@ -20,8 +20,9 @@ COLUMNS = ("input", "depth", "normals", "semantic")
 PAIR_COLUMNS = ("input", "second input", "target")  # the rows of two-view pairs (flow, disparity)
 
 
-def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int = 192) -> int:
-    """Write the sheet for up to ``max_rows`` views; returns the number of rows drawn."""
+def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int = 192) -> tuple[int, int]:
+    """Write the sheet for up to ``max_rows`` views (and up to half as many two-view pairs); returns the
+    number of view rows and of two-view pair rows drawn."""
     output = Output(dataset_uri)
     if not output.exists(layout.MANIFEST):
         raise NotADataset(f"{dataset_uri}: no manifest.json; not a finished dataset")
@@ -78,7 +79,7 @@ def contact_sheet(dataset_uri: str, out_png: str, max_rows: int = 12, cell: int 
             draw.text((3 * cell + 4, y + 4), pair["task"], fill="black")
     with open(out_png, "wb") as f:
         sheet.save(f, format="PNG")
-    return len(views)
+    return len(views), len(picked)
 
 
 def _scenes_first(view_keys: list[str]) -> list[str]:
