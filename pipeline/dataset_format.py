@@ -33,4 +33,5 @@ def describe(input_format: str = "png", task_names=None) -> DatasetFormat:
                    for t in chosen},
         channel_docs={c.member: f"{c.shape} {c.format.dtype}: {c.doc}" for c in channels.CHANNELS},
         codec_version=CODEC_VERSION,
+        group_tasks={t.name: t.group_kinds for t in chosen if t.inputs > 1},
     )

@@ -118,6 +118,7 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
     pairs_series = ShardSeries(output, layout.PAIRS, unit.unit_id, **caps)
     view_rows, pair_rows, rejected, rejected_scenes = [], [], [], []
     pairs_per_task: Counter = Counter()
+    groups: Counter = Counter()  # view-group kind -> groups with at least two good views
     pairs_index = index.pair_schema(pair_schema()["roundtrip"])
     user_assets: Counter = Counter()  # user asset name -> views it appears in
     timings: Counter = Counter()
@@ -167,6 +168,7 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
                 write_pairs(pairs)
                 timings["write"] += time.perf_counter() - t0
             for group in group_views(good):
+                groups[group[0].group["kind"]] += 1
                 t0 = time.perf_counter()
                 pairs = make_group_pairs(group, view_seed(task.seed, group[0].view_index), config.tasks,
                                          max_prompt_tokens=config.prompts.text_budget)
@@ -186,6 +188,7 @@ def run_unit(unit: WorkUnit, config: JobConfig, renderer, out_uri: str, fingerpr
             "unit_id": unit.unit_id, "fingerprint": fingerprint,
             "scenes": [t.scene_id for t in unit.scenes],
             "views": len(view_rows), "pairs": len(pair_rows), "pairs_per_task": dict(pairs_per_task),
+            "groups": dict(sorted(groups.items())),
             "rejected": rejected, "rejected_scenes": rejected_scenes, "shards": [asdict(s) for s in shards],
             "user_assets": dict(sorted(user_assets.items())),
             "timings": {k: round(v, 4) for k, v in timings.items()},

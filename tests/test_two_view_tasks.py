@@ -76,6 +76,9 @@ def _job(tmp_path, groups: dict, task_rates: dict, views: int = 1):
 def test_stereo_pairs_carry_two_images_validate_and_score(tmp_path):
     out, manifest = _job(tmp_path, {"kind": "stereo", "baseline_m": [0.2, 0.2]}, {"depth": 1, "flow": 1, "disparity": 1})
     assert manifest["counts"]["pairs_per_task"] == {"depth": 4, "flow": 2, "disparity": 2}
+    assert manifest["task_balance"]["flow"] == {"pairs_per_group_config": 1.0, "groups": 2, "pairs_per_group": 1.0,
+                                                "share": 0.25}
+    assert manifest["task_balance"]["depth"]["pairs_per_view"] == 1.0
     report = validate_dataset(out)
     assert report.ok, report.problems
 

@@ -30,6 +30,7 @@ class DatasetFormat:
     task_docs: dict[str, str]
     channel_docs: dict[str, str]
     codec_version: str
+    group_tasks: dict[str, tuple[str, ...]]  # two-view tasks -> the view-group kinds they make pairs from
 
 LICENCES = (
     "Images and labels are renders of procedural scenes. Their content comes from: Infinigen 1.15.5 "
