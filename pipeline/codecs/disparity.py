@@ -24,9 +24,9 @@ import numpy as np
 
 from pipeline.codecs import prompts
 from pipeline.codecs.depth import PALETTE, STEPS, rgb_to_index
-from pipeline.codecs.flow import MARKERS, check_state, paint_markers, rgb_to_state
+from pipeline.codecs.flow import MARKER_META, check_state, paint_markers, rgb_to_state
 from pipeline.codecs.validation import check_rgb
-from pipeline.correspondence import STATE_NAMES, VISIBLE
+from pipeline.correspondence import VISIBLE
 
 RANGE_FRACTION = 0.5  # default range: D = RANGE_FRACTION * width pixels
 CURVE = "q = round(1785 (1 - sqrt(min(d, D) / D)))"
@@ -100,7 +100,7 @@ def encode_disparity_task(disparity, state, seed: int, range_px: float | None = 
     big_d = _check_range(range_px)
     template = prompts.choose("disparity", np.random.default_rng(seed))
     meta = {"task": "disparity", **prompts.template_meta(template), "colormap": "rainbow", "curve": CURVE,
-            "range_px": big_d, "steps": STEPS, "markers": {STATE_NAMES[k]: list(v) for k, v in MARKERS.items()}}
+            "range_px": big_d, "steps": STEPS, "markers": MARKER_META}
     return encode_disparity(disparity, state, big_d), template.render(), meta
 
 

@@ -42,6 +42,7 @@ from pipeline.correspondence import NO_SURFACE, OCCLUDED, OUT_OF_FRAME, STATE_NA
 LEVELS = 255
 RANGE_FRACTION = 0.5  # default range: M = RANGE_FRACTION * max(height, width) pixels
 MARKERS = {OCCLUDED: (128, 128, 128), OUT_OF_FRAME: (0, 128, 0), NO_SURFACE: (0, 0, 128)}
+MARKER_META = {STATE_NAMES[k]: list(v) for k, v in MARKERS.items()}  # as the pair json names them
 CURVE = "C = round(255 sqrt(min(|d|, M) / M)), k = round(3 C atan2(dy, dx) / pi) mod 6C, HSV(k/C, C/255, 1)"
 
 prompts.add_family("flow", 1, (  # the prompt phrasings of this task, version 1
@@ -165,7 +166,7 @@ def encode_flow_task(flow, state, seed: int, range_px: float | None = None):
     m = default_range_px(*_check_flow(flow, state)[1].shape) if range_px is None else _check_range(range_px)
     template = prompts.choose("flow", np.random.default_rng(seed))
     meta = {"task": "flow", **prompts.template_meta(template), "colormap": "hsv_wheel", "curve": CURVE,
-            "range_px": m, "levels": LEVELS, "markers": {STATE_NAMES[k]: list(v) for k, v in MARKERS.items()}}
+            "range_px": m, "levels": LEVELS, "markers": MARKER_META}
     return encode_flow(flow, state, m), template.render(), meta
 
 

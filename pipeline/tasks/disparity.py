@@ -9,11 +9,8 @@ from pipeline.codecs.disparity import (decode_disparity_task, default_range_px, 
                                        encode_disparity_task, error_bound)
 from pipeline.correspondence import VISIBLE, stereo_disparity
 from pipeline.tasks.base import PairOptions, Task, sub_seed
-from pipeline.tasks.two_view import EndPointScores, frame_pairs, state_figures
+from pipeline.tasks.two_view import EndPointScores, frame_pairs, roundtrip_figures, roundtrip_problems
 from pipeline.view import View
-
-_TOL = 1e-6
-_FLOAT32 = 1e-6  # the decoded float32 value's rounding, relative to the range (bound beside the codec's)
 
 
 class DisparityScores(EndPointScores):
@@ -69,28 +66,16 @@ class Disparity(Task):
         return disparity_truth(*view)
 
     def roundtrip(self, target, meta, view):
-        """Max |decoded - truth| over pixels visible in both views against the codec's bound (disparities
-        beyond ``range_px`` are counted, not measured), and pixels whose decoded state is wrong."""
+        """|decoded - truth| over pixels visible in both views against the codec's bound, saturated
+        disparities, and pixels whose decoded state is wrong (:func:`roundtrip_figures`)."""
         (dd, ds), (td, ts) = self.decode(target, meta), self.truth(view, meta)
-        big_d = float(meta["range_px"])
         visible = ts == VISIBLE
-        d = td[visible].astype(np.float64)
-        inside = d <= big_d
-        err = np.abs(dd[visible].astype(np.float64) - d)
-        err = np.where(np.isnan(err), np.inf, err)
-        ratio = err[inside] / (error_bound(d[inside], big_d) + _FLOAT32 * big_d)
-        return {"disparity_max_err_px": float(round(err[inside].max(), 6)) if inside.any() else 0.0,
-                "disparity_max_err_ratio": float(round(ratio.max(), 6)) if ratio.size else 0.0,
-                "disparity_saturated": int((~inside).sum()), **state_figures(ds, ts, "disparity")}
+        truth = td[visible].astype(np.float64)
+        err = np.abs(dd[visible].astype(np.float64) - truth)
+        return roundtrip_figures("disparity", err, truth, float(meta["range_px"]), error_bound, ds, ts)
 
     def problems(self, target, meta, view):
-        rt, out = self.roundtrip(target, meta, view), []
-        if rt["disparity_max_err_ratio"] > 1 + _TOL:
-            out.append(f"disparity: decodes beyond the codec's bound (max {rt['disparity_max_err_px']:.3g} px, "
-                       f"{rt['disparity_max_err_ratio']:.3g} x the bound)")
-        if rt["disparity_state_wrong"]:
-            out.append(f"disparity: {rt['disparity_state_wrong']} pixels decode to the wrong state")
-        return out
+        return roundtrip_problems("disparity", self.roundtrip(target, meta, view))
 
     def scorer(self, max_depth_m):
         return DisparityScores()

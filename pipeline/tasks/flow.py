@@ -8,11 +8,8 @@ import numpy as np
 from pipeline.codecs.flow import decode_flow_task, default_range_px, encode_flow, encode_flow_task, error_bound
 from pipeline.correspondence import VISIBLE, reproject
 from pipeline.tasks.base import PairOptions, Task, sub_seed
-from pipeline.tasks.two_view import EndPointScores, frame_pairs, pick, state_figures
+from pipeline.tasks.two_view import EndPointScores, frame_pairs, pick, roundtrip_figures, roundtrip_problems
 from pipeline.view import View
-
-_TOL = 1e-6
-_FLOAT32 = 1e-6  # the decoded float32 flow's rounding, relative to the range (bound beside the codec's)
 
 
 class FlowScores(EndPointScores):
@@ -65,29 +62,16 @@ class Flow(Task):
         return flow_truth(*view)
 
     def roundtrip(self, target, meta, view):
-        """Max end-point error over pixels visible in both views, against the codec's bound at each pixel's
-        flow length (saturated flows, longer than ``range_px``, are counted, not measured), and pixels whose
-        decoded state is wrong."""
+        """End-point error over pixels visible in both views against the codec's bound at each flow's
+        length, saturated flows, and pixels whose decoded state is wrong (:func:`roundtrip_figures`)."""
         (df, ds), (tf, ts) = self.decode(target, meta), self.truth(view, meta)
-        m = float(meta["range_px"])
         visible = ts == VISIBLE
-        mag = np.hypot(*tf[visible].T.astype(np.float64))
-        inside = mag <= m
         err = np.hypot(*(df[visible] - tf[visible]).T.astype(np.float64))
-        err = np.where(np.isnan(err), np.inf, err)
-        ratio = err[inside] / (error_bound(mag[inside], m) + _FLOAT32 * m)
-        return {"flow_max_err_px": float(round(err[inside].max(), 6)) if inside.any() else 0.0,
-                "flow_max_err_ratio": float(round(ratio.max(), 6)) if ratio.size else 0.0,
-                "flow_saturated": int((~inside).sum()), **state_figures(ds, ts, "flow")}
+        length = np.hypot(*tf[visible].T.astype(np.float64))
+        return roundtrip_figures("flow", err, length, float(meta["range_px"]), error_bound, ds, ts)
 
     def problems(self, target, meta, view):
-        rt, out = self.roundtrip(target, meta, view), []
-        if rt["flow_max_err_ratio"] > 1 + _TOL:
-            out.append(f"flow: decodes beyond the codec's bound (max {rt['flow_max_err_px']:.3g} px, "
-                       f"{rt['flow_max_err_ratio']:.3g} x the bound)")
-        if rt["flow_state_wrong"]:
-            out.append(f"flow: {rt['flow_state_wrong']} pixels decode to the wrong state (visible/occluded/out of frame)")
-        return out
+        return roundtrip_problems("flow", self.roundtrip(target, meta, view))
 
     def scorer(self, max_depth_m):
         return FlowScores()

@@ -24,10 +24,35 @@ def pick(candidates: list, limit: int | None, seed: int) -> list:
     return [candidates[i] for i in sorted(keep)]
 
 
-def state_figures(decoded_state: np.ndarray, state: np.ndarray, prefix: str) -> dict:
-    """Pixels whose decoded state differs from the truth, and the share of visible pixels."""
-    return {f"{prefix}_state_wrong": int((decoded_state != state).sum()),
+FLOAT32 = 1e-6  # the decoded float32 values' rounding, relative to the codec's range, beside its bound
+_TOL = 1e-6
+
+
+def roundtrip_figures(prefix: str, err: np.ndarray, length: np.ndarray, range_px: float, bound,
+                      decoded_state: np.ndarray, state: np.ndarray) -> dict:
+    """The round-trip figures of a two-view target: over the pixels visible in both views, the largest
+    error (``err``, px) and its ratio to the codec's ``bound(length, range_px)`` (values longer than
+    the range saturate: counted, not measured), and the pixels whose decoded state is wrong."""
+    err = np.where(np.isnan(err), np.inf, err)
+    inside = length <= range_px
+    ratio = err[inside] / (bound(length[inside], range_px) + FLOAT32 * range_px)
+    return {f"{prefix}_max_err_px": float(round(err[inside].max(), 6)) if inside.any() else 0.0,
+            f"{prefix}_max_err_ratio": float(round(ratio.max(), 6)) if ratio.size else 0.0,
+            f"{prefix}_saturated": int((~inside).sum()),
+            f"{prefix}_state_wrong": int((decoded_state != state).sum()),
             f"{prefix}_visible_share": round(float((state == VISIBLE).mean()), 6)}
+
+
+def roundtrip_problems(prefix: str, rt: dict) -> list[str]:
+    """What ``validate`` reports from :func:`roundtrip_figures`."""
+    out = []
+    if rt[f"{prefix}_max_err_ratio"] > 1 + _TOL:
+        out.append(f"{prefix}: decodes beyond the codec's bound (max {rt[f'{prefix}_max_err_px']:.3g} px, "
+                   f"{rt[f'{prefix}_max_err_ratio']:.3g} x the bound)")
+    if rt[f"{prefix}_state_wrong"]:
+        out.append(f"{prefix}: {rt[f'{prefix}_state_wrong']} pixels decode to the wrong state "
+                   "(visible / occluded / out of frame / no surface)")
+    return out
 
 
 class EndPointScores(Scorer):
