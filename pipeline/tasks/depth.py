@@ -20,6 +20,7 @@ def _r(x: float, nd: int = 6) -> float:
 
 class Depth(Task):
     name = "depth"
+    channels = ("depth",)
     card_text = ("metric depth as a colour: f = 1-(1+d/10)^-2 picks one of 1785 colours on the walk black -> "
                  "red -> yellow -> green -> cyan -> blue -> violet -> white (white: nothing hit or beyond "
                  "587 m); the json names the curve.")

@@ -66,6 +66,7 @@ class Instance(Task):
     """
 
     name = "instance"
+    channels = ("instance",)
     card_text = ("every readable instance of the prompted class in its own colour on the named background; "
                  "decoded with the paper's clustering decoder. Instances it cannot read back are painted "
                  "as background and listed under `ignored`.")

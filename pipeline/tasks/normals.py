@@ -18,6 +18,7 @@ def _valid(view: View) -> np.ndarray:
 
 class Normals(Task):
     name = "normals"
+    channels = ("normals",)
     card_text = ("camera-frame surface normals as RGB: R=(1-x)/2, G=(1+y)/2, B=(1+z)/2; black where nothing "
                  "is hit. Shading normals without bump maps.")
     json_fields = {"convention": "string", "no_normal_rgb": ["int64"]}

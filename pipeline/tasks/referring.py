@@ -27,6 +27,7 @@ class _Scores(Scorer):
 
 class Referring(Task):
     name = "referring"
+    channels = ("instance", "depth")  # masks, and the scene graph's depth ranks
     card_text = ("the object (or 2-3 objects) a phrase describes, painted in the colour the prompt names, the "
                  "rest in the background colour.")
     json_fields = {"form": "string", "background_name": "string", "background_rgb": ["int64"],

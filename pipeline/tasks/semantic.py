@@ -28,6 +28,7 @@ COMPACT = ("json", "name")  # the shortest mapping: {"chair": "red", ...} (hex w
 
 class Semantic(Task):
     name = "semantic"
+    channels = ("semantic",)
     card_text = ("the classes listed in the prompt, each painted in the colour the prompt gives it, the rest "
                  "in the background colour; the json lists classes, ids and colours.")
     json_fields = {"classes": [{"id": "int64", "name": "string", "present": "bool", "rgb": ["int64"],
