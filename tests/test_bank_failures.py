@@ -9,11 +9,9 @@ so the stage runs long enough to be interrupted and fills a small disk without I
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import psutil
 import pytest
 import yaml
 
+from cli_signals import cli, signal_when
 from pipeline.errors import EXIT_ENVIRONMENT, EXIT_INTERRUPTED
 from scenes.shared.assets import bank_factories
 
@@ -37,10 +36,6 @@ def _bank_config(path: Path, bollards: int) -> Path:
     return path
 
 
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "pipeline.cli", *args]
-
-
 def _entries(bank: Path) -> int:
     return len(list((bank / "entries").glob("*.json"))) if (bank / "entries").is_dir() else 0
 
@@ -50,7 +45,7 @@ def test_disk_full_during_a_bank_build_is_one_paragraph_exit_4_and_leaves_no_par
     cfg = _bank_config(tmp_path / "bank.yaml", 200)
     mnt, report = tmp_path / "mnt", tmp_path / "report"
     mnt.mkdir(), report.mkdir()
-    build = " ".join(_cli("bank", "build", str(cfg), "--bank", str(mnt / "bank")))
+    build = " ".join(cli("bank", "build", str(cfg), "--bank", str(mnt / "bank")))
     script = f"""
 set -u
 export RAY_TMPDIR=/tmp
@@ -74,23 +69,10 @@ ls {mnt}/bank/entries | wc -l > {report}/entries.txt
 def test_a_signal_stops_a_bank_build_within_seconds_and_the_rerun_reuses_what_was_published(tmp_path, sig):
     cfg = _bank_config(tmp_path / "bank.yaml", 400)
     bank = tmp_path / "bank"
-    cmd = _cli("bank", "build", str(cfg), "--bank", str(bank))
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 300
-        while _entries(bank) < 3 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.2)
-        assert proc.poll() is None and _entries(bank) >= 3, "the bank build did not get going"
-        family = psutil.Process(proc.pid).children(recursive=True)
-        sent = time.monotonic()
-        proc.send_signal(sig)
-        _, err = proc.communicate(timeout=60)
-        stopped_s = time.monotonic() - sent
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    assert proc.returncode == EXIT_INTERRUPTED, err
+    cmd = cli("bank", "build", str(cfg), "--bank", str(bank))
+    stop = signal_when(cmd, lambda: _entries(bank) >= 3, sig, what="the bank build to get going")
+    err, stopped_s, family = stop.stderr, stop.stopped_s, stop.family
+    assert stop.returncode == EXIT_INTERRUPTED, err
     assert stopped_s < 15, f"the bank build took {stopped_s:.1f} s to stop"
     assert "interrupted" in err and "Traceback" not in err
     time.sleep(2)

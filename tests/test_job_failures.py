@@ -13,15 +13,14 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 
+from cli_signals import cli, signal_when
 from tiny_job import tiny_config
-from test_faults import _done_records, _wait_for, assert_exactly_the_plan
+from test_faults import _done_records, assert_exactly_the_plan
 from pipeline.errors import EXIT_ENVIRONMENT, EXIT_INTERRUPTED, UnitsQuarantined
 from pipeline.plan import plan_units
 from pipeline.shards import layout
@@ -112,10 +111,6 @@ def _write_config(config, path: Path) -> Path:
     return path
 
 
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "pipeline.cli", *args]
-
-
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare(1) for a private tmpfs")
 def test_disk_full_stops_at_once_leaves_no_temporary_files_and_resumes(tmp_path):
     """Output on a 512 KiB tmpfs: the job stops at the first unit that does not fit, with one paragraph
@@ -126,7 +121,7 @@ def test_disk_full_stops_at_once_leaves_no_temporary_files_and_resumes(tmp_path)
     mnt, report, scratch = tmp_path / "mnt", tmp_path / "report", tmp_path / "scratch"
     for d in (mnt, report, scratch):
         d.mkdir()
-    render = " ".join(_cli("render", str(cfg), "--out", str(mnt / "ds"), "--no-progress"))
+    render = " ".join(cli("render", str(cfg), "--out", str(mnt / "ds"), "--no-progress"))
     script = f"""
 set -u
 export TMPDIR={scratch} RAY_TMPDIR=/tmp
@@ -136,7 +131,7 @@ find {mnt} {scratch} -name '*.partial-*' -o -name 'pipeline-unit-*' > {report}/l
 ls {mnt}/ds/_units > {report}/units1.txt
 mount -o remount,size=64m {mnt}
 {render} > {report}/out2.txt 2> {report}/err2.txt; echo $? > {report}/rc2
-{" ".join(_cli("validate", str(mnt / "ds")))} > {report}/validate.txt 2>&1; echo $? > {report}/rc3
+{" ".join(cli("validate", str(mnt / "ds")))} > {report}/validate.txt 2>&1; echo $? > {report}/rc3
 cp -r {mnt}/ds {tmp_path}/ds
 """
     done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=900)
@@ -159,19 +154,10 @@ def test_a_signal_stops_the_driver_within_seconds_and_the_rerun_finishes(tmp_pat
     config = _config(count=8)
     cfg = _write_config(config, tmp_path / "job.yaml")
     out = tmp_path / "ds"
-    cmd = _cli("render", str(cfg), "--out", str(out), "--no-progress")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        _wait_for(lambda: len(_done_records(out)) >= 1, 300, "the first committed unit")
-        sent = time.monotonic()
-        proc.send_signal(sig)
-        _, err = proc.communicate(timeout=60)
-        stopped_s = time.monotonic() - sent
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    assert proc.returncode == EXIT_INTERRUPTED, err
+    cmd = cli("render", str(cfg), "--out", str(out), "--no-progress")
+    stop = signal_when(cmd, lambda: len(_done_records(out)) >= 1, sig, what="the first committed unit")
+    err, stopped_s = stop.stderr, stop.stopped_s
+    assert stop.returncode == EXIT_INTERRUPTED, err
     assert stopped_s < 20, f"the driver took {stopped_s:.1f} s to stop"
     assert "Run the same command again to resume" in err and "Traceback" not in err
     committed = len(_done_records(out))
