@@ -1,9 +1,12 @@
-"""The task registry: every vision task the pipeline writes, validates, scores and shows.
+"""The tasks: every vision task the pipeline writes, validates, scores and shows, and pair making.
 
 Each task is one module here with one :class:`~pipeline.tasks.base.Task` subclass, registered below in
-the order jobs write them. Config validation, pair making, ``validate``, ``eval``, ``show``, ``mix`` and
-the pairs index all read this registry, so adding a task is adding a module and one ``register`` call
-(a test can register a toy task on its own: :func:`register` returns it, :func:`unregister` removes it).
+the order jobs write them (the registry itself is :mod:`pipeline.tasks.registry`). Config validation,
+pair making, ``validate``, ``eval``, ``show``, ``mix``, the dataset card and the pairs index all read the
+registry, so adding a task is adding a module (and its codec) and one ``register`` call (a test can
+register a toy task on its own: :func:`register` returns it, :func:`unregister` removes it). One-view
+tasks make pairs from a view (:func:`make_pairs`), two-view tasks from a view group
+(:func:`make_group_pairs`).
 """
 
 from __future__ import annotations
