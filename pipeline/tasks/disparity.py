@@ -53,10 +53,13 @@ class Disparity(Task):
         out = []
         for left, right in frame_pairs(views)[:limit]:
             s = sub_seed(seed, self.name)
-            target, prompt, meta = encode_disparity_task(*disparity_truth(left, right), s)
+            truth = disparity_truth(left, right)
+            target, prompt, meta = encode_disparity_task(*truth, s)
             meta = {**meta, "baseline_m": float(left.group["baseline_m"]),
                     "focal_px": float(left.intrinsics["fx"])}
-            out.append(self.pair((left, right), f"_v{right.view_index:02d}", seed, s, prompt, target, meta, options))
+            figures = self.figures(target, meta, truth) if options.roundtrip else None  # truth computed once
+            out.append(self.pair((left, right), f"_v{right.view_index:02d}", seed, s, prompt, target, meta, options,
+                                 roundtrip=figures))
         return out
 
     def decode(self, rgb, meta):
@@ -68,7 +71,11 @@ class Disparity(Task):
     def roundtrip(self, target, meta, view):
         """|decoded - truth| over pixels visible in both views against the codec's bound, saturated
         disparities, and pixels whose decoded state is wrong (:func:`roundtrip_figures`)."""
-        (dd, ds), (td, ts) = self.decode(target, meta), self.truth(view, meta)
+        return self.figures(target, meta, self.truth(view, meta))
+
+    def figures(self, target, meta, truth):
+        """:meth:`roundtrip` given the truth (disparity, state)."""
+        (dd, ds), (td, ts) = self.decode(target, meta), truth
         visible = ts == VISIBLE
         truth = td[visible].astype(np.float64)
         err = np.abs(dd[visible].astype(np.float64) - truth)

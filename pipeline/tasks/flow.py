@@ -50,9 +50,12 @@ class Flow(Task):
         candidates = frame_pairs(views)
         for first, second in pick(candidates, limit, sub_seed(seed, self.name, 999)):
             s = sub_seed(seed, self.name, second.view_index)
-            target, prompt, meta = encode_flow_task(*flow_truth(first, second), s)
+            truth = flow_truth(first, second)
+            target, prompt, meta = encode_flow_task(*truth, s)
             meta = {**meta, "group_kind": first.group["kind"]}
-            out.append(self.pair((first, second), f"_v{second.view_index:02d}", seed, s, prompt, target, meta, options))
+            figures = self.figures(target, meta, truth) if options.roundtrip else None  # truth computed once
+            out.append(self.pair((first, second), f"_v{second.view_index:02d}", seed, s, prompt, target, meta, options,
+                                 roundtrip=figures))
         return out
 
     def decode(self, rgb, meta):
@@ -64,7 +67,11 @@ class Flow(Task):
     def roundtrip(self, target, meta, view):
         """End-point error over pixels visible in both views against the codec's bound at each flow's
         length, saturated flows, and pixels whose decoded state is wrong (:func:`roundtrip_figures`)."""
-        (df, ds), (tf, ts) = self.decode(target, meta), self.truth(view, meta)
+        return self.figures(target, meta, self.truth(view, meta))
+
+    def figures(self, target, meta, truth):
+        """:meth:`roundtrip` given the truth (flow, state)."""
+        (df, ds), (tf, ts) = self.decode(target, meta), truth
         visible = ts == VISIBLE
         err = np.hypot(*(df[visible] - tf[visible]).T.astype(np.float64))
         length = np.hypot(*tf[visible].T.astype(np.float64))
