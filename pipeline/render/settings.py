@@ -25,7 +25,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     # the old draft's 4 bounces saved no time and darkened rooms; bump is off in draft only
     "draft": {"samples": 8, "adaptive_threshold": 0.0, "denoise": True, "max_bounces": 8,
               "max_texture_detail": 5.0, "secondary_texture_detail": 2.0, "bump": False},
-    # 12 bounces cost no more than 8 and keep rooms' indirect light, which pays for 56 samples instead of 64
+    # 12 bounces cost about what 8 do and keep rooms' indirect light, which lets 56 samples replace 64
     "standard": {"samples": 56, "adaptive_threshold": 0.03, "denoise": True, "max_bounces": 12,
                  "max_texture_detail": 8.0, "secondary_texture_detail": 2.0, "bump": True},
     "high": {"samples": 256, "adaptive_threshold": 0.01, "denoise": True, "max_bounces": 12,

@@ -3,9 +3,10 @@
 
 A task owns everything about itself, so adding one means adding one module under ``pipeline/tasks/``
 and registering it (:func:`pipeline.tasks.register`): its name, the view channels it reads, its pair
-options, how it makes pairs from a view or a view group (target, prompt, meta), how a target (or a model's output) decodes, the exact answer from
-the view's labels, the round-trip figures recorded when writing and re-checked by ``validate``, the
-scorer ``eval`` uses, the panels ``show`` draws and the class names the pairs index lists.
+options, how it makes pairs from a view or a view group (target, prompt, meta), how a target (or a
+model's output) decodes, the exact answer from the view's labels, the round-trip figures recorded when
+writing and re-checked by ``validate``, the scorer ``eval`` uses, the panels ``show`` draws and the
+class names the pairs index lists.
 Formats and formulas: docs/FORMAT.md.
 """
 

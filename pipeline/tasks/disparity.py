@@ -77,9 +77,9 @@ class Disparity(Task):
         """:meth:`roundtrip` given the truth (disparity, state)."""
         (dd, ds), (td, ts) = self.decode(target, meta), truth
         visible = ts == VISIBLE
-        truth = td[visible].astype(np.float64)
-        err = np.abs(dd[visible].astype(np.float64) - truth)
-        return roundtrip_figures("disparity", err, truth, float(meta["range_px"]), error_bound, ds, ts)
+        exact = td[visible].astype(np.float64)
+        err = np.abs(dd[visible].astype(np.float64) - exact)
+        return roundtrip_figures("disparity", err, exact, float(meta["range_px"]), error_bound, ds, ts)
 
     def problems(self, target, meta, view):
         return roundtrip_problems("disparity", self.roundtrip(target, meta, view))
