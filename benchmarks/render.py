@@ -58,7 +58,7 @@ def _timed(fn, *args) -> tuple[float, float]:
 def label_cost(size: int, pairs: int, scenes: int) -> dict:
     from pipeline.render import blender_render as br
     from pipeline.render.blender_render import release_render_data
-    from pipeline.render.blender_scene import build_scene, clear_scene, set_camera
+    from pipeline.render.blender_scene import build_scene, clear_scene, set_cameras
     from pipeline.render.settings import RenderSettings
     from pipeline.render.worker import RenderWorker
 
@@ -81,7 +81,7 @@ def label_cost(size: int, pairs: int, scenes: int) -> dict:
     for k in range(scenes):
         spec = _scene(k, size)
         build_scene(spec)
-        set_camera(spec.cameras[0])
+        set_cameras(spec.cameras[:1])
         plain(), labelled()  # warm-up: first sync of the scene, kernels, images
         for p in range(pairs):
             row = {"scene": spec.family}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -19,7 +20,8 @@ GLASS = Material("glass", (0.9, 0.9, 0.9), "clear", roughness=0.0, transmission=
 
 
 def _scene() -> SceneSpec:
-    """A floor that ends in open sky, a box, a glass sphere and a two-part table with id > 32767."""
+    """A floor that ends in open sky, a box, a glass sphere and a two-part table with id > 32767; three
+    cameras, two of them at one resolution."""
     table_top = Part("cube", (1.0, 1.0, 0.7), (0.8, 0.8, 0.05), GREY)
     table_leg = Part("cylinder", (1.0, 1.0, 0.35), (0.1, 0.1, 0.65), GREY, segments=12)
     return SceneSpec(
@@ -38,6 +40,7 @@ def _scene() -> SceneSpec:
         cameras=(
             Camera(look_at((0.0, -4.5, 1.6), (0.0, 0.0, 0.6)), 60.0, 64, 48),
             Camera(look_at((3.0, -3.0, 0.8), (0.0, 0.0, 0.8), roll=0.2), 75.0, 40, 56),
+            Camera(look_at((-3.5, -2.5, 1.2), (0.0, 0.0, 0.5)), 70.0, 64, 48),  # shares camera 0's render call
         ),
     )
 
@@ -66,7 +69,7 @@ def _floor_depth(view) -> np.ndarray:
 
 def test_one_view_per_camera_with_shapes_and_dtypes(views):
     spec, out = views
-    assert [v.view_index for v in out] == [0, 1]
+    assert [v.view_index for v in out] == [0, 1, 2]
     for v, cam in zip(out, spec.cameras):
         h, w = cam.height, cam.width
         assert v.rgb.shape == (h, w, 3) and v.rgb.dtype == np.uint8
@@ -142,6 +145,27 @@ def test_rgb_is_a_real_image(views):
     v = out[0]
     box = v.rgb[v.instance == 2].astype(float).mean(axis=0)
     assert box[0] > 1.5 * box[1] and box[0] > 1.5 * box[2]
+
+
+def test_views_of_one_resolution_share_a_render_call_and_match_their_own_renders(views):
+    """Cameras 0 and 2 share a resolution, so one multi-view call renders both; each view is what rendering
+    its camera alone gives: the call's first view byte for byte, the other exact labels and the same image
+    up to sampling noise."""
+    from pipeline.render.settings import RenderSettings
+    from pipeline.render.worker import RenderWorker
+
+    spec, out = views
+    assert out[0].timings["rgb_render"] == out[2].timings["rgb_render"] != out[1].timings["rgb_render"]
+    with RenderWorker(RenderSettings(quality="draft", samples=8, threads=1)) as worker:
+        alone = [worker.render_scene(dataclasses.replace(spec, cameras=(spec.cameras[i],)))[0] for i in (0, 2)]
+    np.testing.assert_array_equal(out[0].rgb, alone[0].rgb)
+    for shared, own in zip((out[0], out[2]), alone):
+        np.testing.assert_array_equal(shared.depth, own.depth)
+        np.testing.assert_array_equal(shared.normals, own.normals)
+        np.testing.assert_array_equal(shared.instance, own.instance)
+    noise = np.abs(out[2].rgb.astype(float) - alone[1].rgb).mean()
+    other_camera = np.abs(out[2].rgb.astype(float) - out[0].rgb).mean()
+    assert noise < 0.2 * other_camera, (noise, other_camera)
 
 
 def test_worker_renders_scenes_in_a_row():

@@ -1,7 +1,11 @@
 """Render the views of the scene currently built in Blender: an anti-aliased RGB image plus exact labels.
 
-Two Cycles renders per view, on the same scene data (``use_persistent_data`` keeps the BVH, shaders,
-images and light distributions between them and across the views of a scene):
+Two Cycles renders per render call, on the same scene data (``use_persistent_data`` keeps the BVH,
+shaders, images and light distributions between them and across the calls of a scene). A call renders
+every view of the scene that shares a resolution, up to :data:`~pipeline.render.view_batches.MAX_VIEWS_PER_CALL`,
+with Blender's multi-view rendering (one camera per view, one file per view), so Cycles syncs the scene
+once per call rather than once per view; the first view of a call is byte-identical to rendering it
+alone, the others get their own sampling noise, and labels are identical either way:
 1. RGB: ``RenderSettings`` samples/adaptive threshold/denoiser/bounces, 1.5 px Blackman-Harris filter,
    written as an 8-bit PNG through Blender's colour management (BlenderProc's default view transform).
 2. Labels: one sample per pixel, a 0.01 px filter (so the one camera ray leaves within 0.005 px of the
@@ -40,10 +44,11 @@ import numpy as np
 import OpenEXR
 from PIL import Image
 
-from pipeline.render.blender_scene import set_camera
+from pipeline.render.blender_scene import set_cameras, view_suffix
 from pipeline.render.labels import camera_labels
 from pipeline.render.materials import AOV_INSTANCE, AOV_NORMAL
 from pipeline.render.settings import RenderSettings
+from pipeline.render.view_batches import view_batches
 from pipeline.view import View
 from pipeline.scene_spec import Camera, SceneSpec
 from pipeline.taxonomy import class_id
@@ -162,7 +167,7 @@ def set_label_mode() -> None:
 
 
 def _render_to(path: Path, multilayer_exr: bool) -> float:
-    """Render the current camera to ``path``; return the seconds spent in the render call."""
+    """Render the current cameras to ``path``; return the seconds spent in the render call."""
     render = bpy.context.scene.render
     im = render.image_settings
     if multilayer_exr:
@@ -182,7 +187,7 @@ def _render_to(path: Path, multilayer_exr: bool) -> float:
 
 
 def render_rgb(path: Path, settings: RenderSettings) -> float:
-    """Render the current camera's RGB image to ``path`` (PNG); return the render seconds."""
+    """Render the current cameras' RGB images to ``path`` (PNG, :func:`view_paths`); return the render seconds."""
     set_rgb_mode(settings)
     return _render_to(path, multilayer_exr=False)
 
@@ -193,7 +198,7 @@ def read_rgb(path: Path) -> np.ndarray:
 
 
 def render_labels(path: Path) -> float:
-    """Render the label passes of the current camera to ``path`` (EXR); return the render seconds."""
+    """Render the current cameras' label passes to ``path`` (EXR, :func:`view_paths`); return the render seconds."""
     set_label_mode()
     return _render_to(path, multilayer_exr=True)
 
@@ -208,13 +213,36 @@ def read_label_passes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return depth, normal, instance
 
 
-def render_view(
-    spec: SceneSpec, view_index: int, camera: Camera, settings: RenderSettings, workdir: Path
-) -> View:
-    """Render view ``view_index`` of the built scene ``spec``: RGB and exact labels, with timings."""
-    set_camera(camera)
-    rgb_path, label_path = workdir / "rgb.png", workdir / "labels.exr"
-    timings = {"rgb_render": render_rgb(rgb_path, settings), "label_render": render_labels(label_path)}
+def view_paths(path: Path, count: int) -> list[Path]:
+    """The files a render call to ``path`` writes for ``count`` views (Blender inserts each view's suffix)."""
+    if count == 1:
+        return [path]
+    return [path.with_name(f"{path.stem}{view_suffix(k)}{path.suffix}") for k in range(count)]
+
+
+def render_views(spec: SceneSpec, settings: RenderSettings, workdir: Path) -> list[View]:
+    """Render every camera of the built scene ``spec``, one view per camera, in camera order.
+
+    Per view, ``rgb_render`` and ``label_render`` are its call's seconds split evenly over the call's views.
+    """
+    views: list[View | None] = [None] * len(spec.cameras)
+    for batch in view_batches(spec.cameras):
+        cameras = [spec.cameras[i] for i in batch]
+        set_cameras(cameras)
+        rgb_out, label_out = workdir / "rgb.png", workdir / "labels.exr"
+        rgb_paths, label_paths = view_paths(rgb_out, len(batch)), view_paths(label_out, len(batch))
+        for path in rgb_paths + label_paths:  # never read an earlier call's file in place of a missing one
+            path.unlink(missing_ok=True)
+        rgb_s, label_s = render_rgb(rgb_out, settings), render_labels(label_out)
+        for i, camera, rgb_path, label_path in zip(batch, cameras, rgb_paths, label_paths):
+            timings = {"rgb_render": rgb_s / len(batch), "label_render": label_s / len(batch)}
+            views[i] = _read_view(spec, i, camera, rgb_path, label_path, timings)
+    return views
+
+
+def _read_view(spec: SceneSpec, view_index: int, camera: Camera, rgb_path: Path, label_path: Path,
+               timings: dict[str, float]) -> View:
+    """Read one rendered view back and turn its raw passes into labels in the camera frame."""
     t0 = time.perf_counter()
     rgb = read_rgb(rgb_path)
     depth_raw, normal_raw, instance_raw = read_label_passes(label_path)

@@ -19,7 +19,8 @@
   the material reads its maps at their real-world scale.
 - Heightfield and scatter parts (nature terrain and its ground cover) are made by
   :mod:`pipeline.render.terrain`.
-- Cameras are set one view at a time by :func:`set_camera`.
+- Cameras are set for one render call at a time by :func:`set_cameras`: one per view, all views of a
+  call rendered together by Blender's multi-view rendering.
 :func:`clear_scene` removes every object, mesh, material, light, image, world and node group in one
 batch (BlenderProc's ``clean_up`` removes them one by one, which is quadratic: seconds for a street
 scene) and purges orphans, so a long-lived worker holds nothing from earlier scenes.
@@ -28,7 +29,7 @@ scene) and purges orphans, so a long-lived worker holds nothing from earlier sce
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import bpy
@@ -42,6 +43,7 @@ from pipeline.scene_spec import Camera, Light, SceneSpec, World, rotation_matrix
 from pipeline.taxonomy import class_id
 
 CLIP_START = 0.01
+CAMERA_NAME = "Camera"  # the scene camera is CAMERA_NAME + view_suffix(0)
 CLIP_END = 100_000.0
 _PASS_INDEX_MAX = 32767
 ASSET_PREFIX = "asset_"  # name prefix of the one object a bank file holds for placing (instanced twigs etc. aside)
@@ -72,7 +74,7 @@ def clear_scene() -> None:
     bpy.data.batch_remove(doomed)
     bpy.data.orphans_purge(do_local_ids=True, do_linked_ids=True, do_recursive=True)
     if camera is None:
-        camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
+        camera = bpy.data.objects.new(CAMERA_NAME, bpy.data.cameras.new(CAMERA_NAME))
         scene.collection.objects.link(camera)
         scene.camera = camera
     scene.world = bpy.data.worlds.new("World")
@@ -201,7 +203,7 @@ def _set_world(world: World, asset_file: Callable[[str], Path] | None = None) ->
 
 
 def build_scene(spec: SceneSpec, asset_file: Callable[[str], Path] | None = None) -> None:
-    """Clear the Blender scene and realise ``spec``'s objects, lights and world in it (cameras: :func:`set_camera`).
+    """Clear the Blender scene and realise ``spec``'s objects, lights and world in it (cameras: :func:`set_cameras`).
 
     ``asset_file`` maps a bank key to a local ``.blend`` (needed when the spec has asset parts)."""
     clear_scene()
@@ -231,19 +233,64 @@ def add_shading_normals(mesh: bpy.types.Mesh) -> None:
     mesh.attributes.new(SHADING_NORMAL_ATTRIBUTE, "FLOAT_VECTOR", "CORNER").data.foreach_set("vector", normals)
 
 
-def set_camera(camera: Camera) -> None:
-    """Point the scene camera: pinhole intrinsics from ``hfov_deg``/``width``/``height``, pose from ``cam2world``."""
+def view_suffix(k: int) -> str:
+    """Name suffix of view ``k``'s camera and of its output files in a multi-view render call."""
+    return f"_v{k}"
+
+
+def set_cameras(cameras: Sequence[Camera]) -> None:
+    """Place one Blender camera per view of one render call (Blender's multi-view rendering).
+
+    Pinhole intrinsics from ``hfov_deg``/``width``/``height``, pose from ``cam2world``. Blender finds view
+    k's camera by swapping the scene camera's view suffix for view k's, so the scene camera is
+    ``Camera_v0`` (view 0) and view k's is ``Camera_v{k}``; they must share one resolution, the render's.
+    One camera renders as a plain (mono) render; more enable multi-view with one view per camera, each
+    written to its own file (:func:`view_suffix` before the extension).
+    """
+    sizes = {(c.width, c.height) for c in cameras}
+    if len(sizes) != 1:
+        raise ValueError(f"one render call needs one resolution, got {sorted(sizes)}")
     scene = bpy.context.scene
     render = scene.render
-    render.resolution_x, render.resolution_y, render.resolution_percentage = camera.width, camera.height, 100
+    (render.resolution_x, render.resolution_y), render.resolution_percentage = sizes.pop(), 100
     render.pixel_aspect_x = render.pixel_aspect_y = 1.0
-    cam = scene.camera
-    cam.data.type = "PERSP"
-    cam.data.sensor_fit = "HORIZONTAL"
-    cam.data.angle_x = math.radians(camera.hfov_deg)
-    cam.data.shift_x = cam.data.shift_y = 0.0
-    cam.data.clip_start, cam.data.clip_end = CLIP_START, CLIP_END
+    scene.camera.name = CAMERA_NAME + view_suffix(0)
+    for k, camera in enumerate(cameras):
+        _point(scene.camera if k == 0 else _view_camera(scene, k), camera)
+    _set_render_views(render, len(cameras))
+
+
+def _view_camera(scene: bpy.types.Scene, k: int) -> bpy.types.Object:
+    """View ``k``'s camera object, made on first use in a scene (:func:`clear_scene` removes it)."""
+    name = CAMERA_NAME + view_suffix(k)
+    obj = bpy.data.objects.get(name)
+    if obj is None:
+        obj = bpy.data.objects.new(name, bpy.data.cameras.new(name))
+        scene.collection.objects.link(obj)
+    return obj
+
+
+def _point(obj: bpy.types.Object, camera: Camera) -> None:
+    cam = obj.data
+    cam.type = "PERSP"
+    cam.sensor_fit = "HORIZONTAL"
+    cam.angle_x = math.radians(camera.hfov_deg)
+    cam.shift_x = cam.shift_y = 0.0
+    cam.clip_start, cam.clip_end = CLIP_START, CLIP_END
     pose = np.asarray(camera.cam2world, dtype=np.float64)
     if pose.shape != (4, 4):
         raise ValueError(f"cam2world must be 4x4, got {pose.shape}")
-    cam.matrix_world = Matrix(pose.tolist())
+    obj.matrix_world = Matrix(pose.tolist())
+
+
+def _set_render_views(render: bpy.types.RenderSettings, count: int) -> None:
+    """Multi-view off for one camera; else views ``v0``.. with the cameras' suffixes, one file per view."""
+    render.use_multiview = count > 1
+    render.views_format = "MULTIVIEW"
+    render.image_settings.views_format = "INDIVIDUAL"
+    wanted = {f"v{k}" for k in range(count)} if count > 1 else set()
+    for k in range(count if count > 1 else 0):
+        if render.views.get(f"v{k}") is None:
+            render.views.new(f"v{k}").camera_suffix = view_suffix(k)
+    for view in render.views:  # Blender's own left/right stereo views stay, unused
+        view.use = view.name in wanted

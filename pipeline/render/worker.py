@@ -37,7 +37,8 @@ class RenderWorker:
 
     ``device`` says where Cycles runs ("CPU" or "GPU <backend>: <names>"). Per view, ``timings`` holds
     ``scene_build`` (the scene's build time split evenly over its views, so sums over views are totals),
-    ``rgb_render`` and ``label_render`` (seconds inside Cycles render calls, file write included),
+    ``rgb_render`` and ``label_render`` (seconds inside Cycles render calls, file write included; views
+    rendered in one call share its seconds evenly),
     ``readback`` (reading the files back) and ``label_decode`` (numpy label conversion).
     """
 
@@ -56,7 +57,7 @@ class RenderWorker:
 
     def render_scene(self, spec: SceneSpec) -> list[View]:
         """Build ``spec`` in Blender, render each of its cameras, clear the scene; one view per camera."""
-        from pipeline.render.blender_render import release_render_data, render_view
+        from pipeline.render.blender_render import release_render_data, render_views
         from pipeline.render.blender_scene import build_scene, clear_scene
         from pipeline.render.materials import apply_shading_levers
 
@@ -67,7 +68,7 @@ class RenderWorker:
             build_scene(spec, self.asset_file)
             apply_shading_levers(self.settings)
             build = time.perf_counter() - t0
-            views = [render_view(spec, i, cam, self.settings, self._workdir) for i, cam in enumerate(spec.cameras)]
+            views = render_views(spec, self.settings, self._workdir)
         finally:
             clear_scene()
             release_render_data()
