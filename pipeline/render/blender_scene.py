@@ -43,8 +43,8 @@ from pipeline.scene_spec import Camera, Light, SceneSpec, World, rotation_matrix
 from pipeline.taxonomy import class_id
 
 CLIP_START = 0.01
-CAMERA_NAME = "Camera"  # the scene camera is CAMERA_NAME + view_suffix(0)
 CLIP_END = 100_000.0
+CAMERA_NAME = "Camera"  # the scene camera is CAMERA_NAME + view_suffix(0)
 _PASS_INDEX_MAX = 32767
 ASSET_PREFIX = "asset_"  # name prefix of the one object a bank file holds for placing (instanced twigs etc. aside)
 METRIC_UV = "metric_uv"  # box-projected UVs in metres (pipeline.render.geometry.metric_uv), for user materials
@@ -271,6 +271,7 @@ def _view_camera(scene: bpy.types.Scene, k: int) -> bpy.types.Object:
 
 
 def _point(obj: bpy.types.Object, camera: Camera) -> None:
+    """Make the Blender camera ``obj`` the pinhole ``camera``."""
     cam = obj.data
     cam.type = "PERSP"
     cam.sensor_fit = "HORIZONTAL"
@@ -288,9 +289,9 @@ def _set_render_views(render: bpy.types.RenderSettings, count: int) -> None:
     render.use_multiview = count > 1
     render.views_format = "MULTIVIEW"
     render.image_settings.views_format = "INDIVIDUAL"
-    wanted = {f"v{k}" for k in range(count)} if count > 1 else set()
-    for k in range(count if count > 1 else 0):
-        if render.views.get(f"v{k}") is None:
-            render.views.new(f"v{k}").camera_suffix = view_suffix(k)
+    wanted = [f"v{k}" for k in range(count)] if count > 1 else []
+    for k, name in enumerate(wanted):
+        if render.views.get(name) is None:
+            render.views.new(name).camera_suffix = view_suffix(k)
     for view in render.views:  # Blender's own left/right stereo views stay, unused
         view.use = view.name in wanted
