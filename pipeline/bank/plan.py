@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline.bank.store import BankEntry, entry_key
 from pipeline.config import JobConfig
+from pipeline.render.infinigen_boot import MENDED_MODULES
 from scenes.shared.assets import PROCEDURAL_PACKAGE, bank_factories
 from scenes.shared.content import Catalogue, Variant
 
@@ -24,10 +25,14 @@ SHARED_FACTORY_MODULES = ("__init__", "base", "mesh", "surfaces")  # every proce
 
 
 def library_version(origin: str = "infinigen", module: str = "") -> str:
-    """What made a bank entry, part of its key: the installed Infinigen version, or for one of our
-    procedural factories a hash of its module's source and the shared helpers', so editing a factory
-    gives its entries (and only its) new keys."""
-    return version("infinigen") if origin == "infinigen" else _procedural_version(module)
+    """What made a bank entry, part of its key: the installed Infinigen version (plus the tag of our
+    mend when ``module`` is one :data:`~pipeline.render.infinigen_boot.MENDED_MODULES` names), or for
+    one of our procedural factories a hash of its module's source and the shared helpers', so editing
+    a factory gives its entries (and only its) new keys."""
+    if origin == "infinigen":
+        mend = MENDED_MODULES.get(module)
+        return version("infinigen") + (f"+{mend}" if mend else "")
+    return _procedural_version(module)
 
 
 @lru_cache(maxsize=None)
@@ -41,7 +46,7 @@ def _procedural_version(module: str) -> str:
 
 def factory_library(f) -> str:
     """:func:`library_version` of manifest factory ``f``."""
-    return library_version(f.origin, f.factory.rsplit(".", 1)[0] if f.origin == "procedural" else "")
+    return library_version(f.origin, f.factory.rsplit(".", 1)[0])
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,10 @@ here, in one place, without editing installed files:
 2. numpy 2 scalars: Blender's node-socket setters refuse ``numpy.bool_``/``numpy.float64``; Infinigen's
    ``NodeWrangler._update_socket`` passes them straight through. We convert numpy scalars and arrays
    to plain Python values before they reach Blender.
+3. Reproducible trees and bushes: ``trees.utils.mesh.sample_vtxs`` (attractor points in a helper
+   shape's volume, drawn by Blender's particle emitter) gave another bush in every process; it is
+   replaced by :func:`pipeline.render.volume_points.volume_points`, seeded by its ``seed`` alone. The
+   factories it changes are named in :data:`MENDED_MODULES`, whose tags enter their bank keys.
 
 :func:`init_infinigen` is idempotent per process and needs :func:`pipeline.render.blender_boot.init_blender`.
 """
@@ -31,6 +35,9 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _ready = False
 GIN_FOLDERS = ["infinigen_examples/configs_indoor", "infinigen_examples/configs_nature"]
+# Infinigen factory modules (under infinigen.assets.objects) whose output these mends change -> a tag
+# that :func:`pipeline.bank.plan.library_version` adds to their entries' library version (and so keys)
+MENDED_MODULES = {"trees.generate": "seeded-volume-points"}
 
 
 def _plain(value):
@@ -81,6 +88,21 @@ def _patch_infinigen() -> None:
     NodeWrangler._update_socket = _update_socket
 
 
+def _seed_tree_attractors() -> None:
+    """Mend 3. Imports Infinigen's tree package, so it runs after the gin configs are applied: imported
+    earlier, its gin-configurable functions keep their defaults and a bush comes out 7x sparser."""
+    import infinigen.assets.objects.trees.utils.mesh as tree_mesh
+
+    from pipeline.render.volume_points import volume_points
+
+    def sample_vtxs(obj, emit_from="VOLUME", n=1000, seed=1):
+        if emit_from != "VOLUME":
+            raise ValueError(f"sample_vtxs: only VOLUME emission is mended, got {emit_from!r}")
+        return volume_points(obj, n, seed)
+
+    tree_mesh.sample_vtxs = sample_vtxs
+
+
 def init_infinigen() -> ModuleType:
     """Boot Blender (if needed), mend Infinigen for this stack and load its gin configs; returns ``infinigen``."""
     global _ready
@@ -93,6 +115,7 @@ def init_infinigen() -> ModuleType:
             from infinigen.core.init import apply_gin_configs
 
             apply_gin_configs(GIN_FOLDERS, configs=[], overrides=[], skip_unknown=True)
+            _seed_tree_attractors()
             logging.getLogger("infinigen").setLevel(logging.WARNING)
             _ready = True
         return infinigen
