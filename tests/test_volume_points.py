@@ -32,7 +32,6 @@ def _sphere(name: str, faces_reversed: bool):
 def test_the_points_do_not_depend_on_face_order_and_fill_the_shape_like_blenders_emitter():
     import bpy
 
-    import pipeline.render.infinigen_boot  # noqa: F401  (the module the mend lives in imports cleanly)
     from pipeline.render.volume_points import volume_points
 
     forward, backward = _sphere("forward", False), _sphere("backward", True)

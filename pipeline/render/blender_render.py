@@ -226,23 +226,25 @@ def render_views(spec: SceneSpec, settings: RenderSettings, workdir: Path) -> li
     Per view, ``rgb_render`` and ``label_render`` are its call's seconds split evenly over the call's views.
     """
     views: list[View | None] = [None] * len(spec.cameras)
+    classes = {o.instance_id: o.class_name for o in spec.objects}
+    rgb_out, label_out = workdir / "rgb.png", workdir / "labels.exr"
     for batch in view_batches(spec.cameras):
         cameras = [spec.cameras[i] for i in batch]
         set_cameras(cameras)
-        rgb_out, label_out = workdir / "rgb.png", workdir / "labels.exr"
         rgb_paths, label_paths = view_paths(rgb_out, len(batch)), view_paths(label_out, len(batch))
         for path in rgb_paths + label_paths:  # never read an earlier call's file in place of a missing one
             path.unlink(missing_ok=True)
         rgb_s, label_s = render_rgb(rgb_out, settings), render_labels(label_out)
         for i, camera, rgb_path, label_path in zip(batch, cameras, rgb_paths, label_paths):
             timings = {"rgb_render": rgb_s / len(batch), "label_render": label_s / len(batch)}
-            views[i] = _read_view(spec, i, camera, rgb_path, label_path, timings)
+            views[i] = _read_view(spec, classes, i, camera, rgb_path, label_path, timings)
     return views
 
 
-def _read_view(spec: SceneSpec, view_index: int, camera: Camera, rgb_path: Path, label_path: Path,
-               timings: dict[str, float]) -> View:
-    """Read one rendered view back and turn its raw passes into labels in the camera frame."""
+def _read_view(spec: SceneSpec, classes: dict[int, str], view_index: int, camera: Camera, rgb_path: Path,
+               label_path: Path, timings: dict[str, float]) -> View:
+    """Read one rendered view back and turn its raw passes into labels in the camera frame
+    (``classes``: the scene's instance id -> class name)."""
     t0 = time.perf_counter()
     rgb = read_rgb(rgb_path)
     depth_raw, normal_raw, instance_raw = read_label_passes(label_path)
@@ -251,7 +253,6 @@ def _read_view(spec: SceneSpec, view_index: int, camera: Camera, rgb_path: Path,
     cam2world = np.asarray(camera.cam2world, dtype=np.float64)
     depth, normals, instance = camera_labels(depth_raw, normal_raw, instance_raw, cam2world, intrinsics)
 
-    classes = {o.instance_id: o.class_name for o in spec.objects}
     visible = [int(i) for i in np.unique(instance) if i != 0]
     instance_classes = {i: classes[i] for i in visible}
     lut = np.zeros(65536, dtype=np.uint16)
