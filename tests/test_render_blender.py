@@ -220,6 +220,7 @@ def test_texture_detail_is_capped_in_materials_and_node_groups_but_not_where_wir
     from pipeline.render.materials import cap_texture_detail
 
     init_blender()
+    clear_scene()  # the counts below are over every material in the file: none left by earlier tests
     mat = bpy.data.materials.new("noisy")
     mat.use_nodes = True
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
@@ -245,6 +246,7 @@ def test_secondary_rays_see_fewer_octaves_and_bump_can_be_dropped():
     from pipeline.render.materials import drop_bump, limit_secondary_detail
 
     init_blender()
+    clear_scene()  # the counts below are over every material in the file: none left by earlier tests
     mat = bpy.data.materials.new("bumpy")
     mat.use_nodes = True
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
